@@ -1,0 +1,86 @@
+package dev.snapserve.functions;
+
+import dev.snapserve.functions.internal.Engine;
+import dev.snapserve.functions.internal.ModelRegistry;
+import dev.snapserve.functions.internal.OrtModel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The cloud-neutral inference service: loads bundles, serves every route (versioned predict, TF
+ * Serving REST, Open Inference Protocol v2) from a {@link ServeRequest}, and maps every error to
+ * the one response contract. Adapters translate their transport to and from this; nothing else.
+ *
+ * <p>Thread-safe: one instance serves all requests of a process.
+ */
+public final class InferenceService implements AutoCloseable {
+  private final Engine engine;
+  private final List<OrtModel> models;
+
+  private InferenceService(Engine engine, List<OrtModel> models) {
+    this.engine = engine;
+    this.models = models;
+  }
+
+  /** Loads every bundle in {@code config.bundles()}. */
+  public static InferenceService create(SnapserveConfig config) {
+    return create(config, RequestListener.FAILURES_TO_STDERR);
+  }
+
+  public static InferenceService create(SnapserveConfig config, RequestListener listener) {
+    if (config.bundles().isEmpty()) {
+      throw new SnapserveException(ErrorCode.MODEL_LOAD, "no model bundles configured");
+    }
+    List<ModelBundle> bundles = new ArrayList<>();
+    for (Path dir : config.bundles()) bundles.add(ModelBundle.load(dir));
+    return create(config, bundles, listener);
+  }
+
+  /** Serves already-loaded bundles (e.g. one derived from a bare .onnx file). */
+  public static InferenceService create(
+      SnapserveConfig config, List<ModelBundle> bundles, RequestListener listener) {
+    List<OrtModel> models = new ArrayList<>();
+    try {
+      for (ModelBundle b : bundles) models.add(OrtModel.open(b, config));
+      return new InferenceService(
+          new Engine(config, new ModelRegistry(models, config.versionLabels()), listener), models);
+    } catch (RuntimeException e) {
+      models.forEach(OrtModel::close);
+      throw e;
+    }
+  }
+
+  /** Answers one request; never throws for anything a caller sends. */
+  public ServeResponse handle(ServeRequest request) {
+    return engine.handle(request);
+  }
+
+  /**
+   * Runs {@code config.primeIterations()} synthetic requests per model through the whole request
+   * path; returns how many ran. Throws {@link ErrorCode#MODEL_LOAD} if a model cannot serve them.
+   */
+  public int prime(int iterations) {
+    return engine.prime(iterations);
+  }
+
+  /** Re-creates per-environment state (random seeds, request-id prefix), e.g. after a restore. */
+  public void reseed() {
+    engine.reseed();
+  }
+
+  /** Manifests of the models served, in load order. */
+  public List<Manifest> models() {
+    return models.stream().map(OrtModel::manifest).toList();
+  }
+
+  /** The error response of the contract, for adapters' own transport errors. */
+  public static ServeResponse errorResponse(ErrorCode code, String message, String requestId) {
+    return Engine.error(code, message, requestId, null);
+  }
+
+  @Override
+  public void close() {
+    models.forEach(OrtModel::close);
+  }
+}

@@ -1,0 +1,254 @@
+#!/usr/bin/python3
+"""Generate snapserve's ONNX model bundles and golden test data.
+
+Run from anywhere:  /usr/bin/python3 models/generate.py
+Needs (Debian): python3-torch python3-onnx python3-sklearn (no network).
+
+Writes, relative to this file's directory:
+  demo/      digits classifier trained on sklearn load_digits (pixels 0..16 -> logits[10])
+  mlp784/    784-512-256-10 MLP, random init (benchmark fixture)
+  textcls/   INT64 multi-input / two-output fixture, random init
+  seqpool/   per-timestep fixture with a dynamic non-batch output dim, random init
+  testdata/  golden inputs/outputs computed by PyTorch (float32)
+
+Model files are deterministic (fixed seeds, single thread). Only manifest
+"createdAt" varies between runs; set SOURCE_DATE_EPOCH to pin it.
+"""
+import hashlib
+import json
+import os
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import onnx
+import torch
+from torch import nn
+from sklearn.datasets import load_digits
+from sklearn.model_selection import train_test_split
+
+OUT = Path(__file__).resolve().parent
+OPSET = 13
+torch.set_num_threads(1)
+torch.use_deterministic_algorithms(True)
+# Harmless exporter noise from clamp()/constants in torch 1.13.
+warnings.filterwarnings("ignore", message="The shape inference of prim::Constant")
+
+# ONNX elem type -> Open Inference Protocol datatype name.
+OIP = {onnx.TensorProto.FLOAT: "FP32", onnx.TensorProto.DOUBLE: "FP64",
+       onnx.TensorProto.INT64: "INT64", onnx.TensorProto.INT32: "INT32",
+       onnx.TensorProto.BOOL: "BOOL", onnx.TensorProto.UINT8: "UINT8"}
+
+
+def graph_signature(values):
+    """[{name, datatype, shape}] read from ONNX graph inputs/outputs (dim_param -> -1)."""
+    sig = []
+    for v in values:
+        t = v.type.tensor_type
+        shape = []
+        for d in t.shape.dim:
+            if d.HasField("dim_param"):
+                shape.append(-1)
+            elif d.HasField("dim_value"):
+                shape.append(d.dim_value)
+            else:
+                raise ValueError(f"{v.name}: dimension is neither dim_value nor dim_param")
+        sig.append({"name": v.name, "datatype": OIP[t.elem_type], "shape": shape})
+    return sig
+
+
+def created_at():
+    t = int(os.environ.get("SOURCE_DATE_EPOCH", time.time()))
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
+
+def export_bundle(module, dirname, name, example, inputs, outputs, dynamic_axes,
+                  expected, provenance_data, labels=None):
+    """Export `module` to <dirname>/model.onnx, verify it and write manifest.json.
+
+    expected: {"inputs": [...], "outputs": [...]} signature the graph must have.
+    """
+    module.eval()
+    bundle = OUT / dirname
+    bundle.mkdir(parents=True, exist_ok=True)
+    path = bundle / "model.onnx"
+    torch.onnx.export(module, example, str(path), opset_version=OPSET,
+                      input_names=inputs, output_names=outputs,
+                      dynamic_axes=dynamic_axes, do_constant_folding=True)
+
+    model = onnx.load(str(path))
+    onnx.checker.check_model(model, full_check=True)
+    # Real graph inputs only (exclude initializers, in case an exporter lists them).
+    inits = {i.name for i in model.graph.initializer}
+    sig = {"inputs": graph_signature(i for i in model.graph.input if i.name not in inits),
+           "outputs": graph_signature(model.graph.output)}
+    assert sig == expected, f"{name}: graph signature {sig} != expected {expected}"
+
+    data = path.read_bytes()
+    manifest = {
+        "schemaVersion": 1,
+        "name": name,
+        "version": "1",
+        "format": "onnx",
+        "model": {"file": "model.onnx", "sha256": hashlib.sha256(data).hexdigest(),
+                  "sizeBytes": len(data)},
+        "signature": sig,  # taken from the graph, so manifest and model cannot disagree
+    }
+    if labels is not None:
+        manifest["labels"] = labels
+    manifest["provenance"] = {
+        "producer": f"pytorch {torch.__version__} torch.onnx.export opset {OPSET}",
+        "script": "models/generate.py",
+        "createdAt": created_at(),
+        "trainingData": provenance_data,
+    }
+    (bundle / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    print(f"{dirname}/model.onnx  {len(data):>9} bytes  sha256 {manifest['model']['sha256']}")
+
+
+def f32(t):
+    """Tensor -> nested lists of Python floats that round-trip exactly to float32."""
+    return np.vectorize(lambda x: float(np.float32(x)), otypes=[object])(
+        t.detach().numpy().astype(np.float32)).tolist()
+
+
+def write_golden(filename, obj):
+    d = OUT / "testdata"
+    d.mkdir(exist_ok=True)
+    (d / filename).write_text(json.dumps(obj, separators=(",", ":")) + "\n")
+    print(f"testdata/{filename}  {(d / filename).stat().st_size:>9} bytes")
+
+
+def sig(*specs):
+    return [{"name": n, "datatype": dt, "shape": list(s)} for n, dt, s in specs]
+
+
+# ---------------------------------------------------------------- 1. digits demo
+class Digits(nn.Module):
+    """Raw 0..16 pixel values in, logits out (scaling is part of the model)."""
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, 10))
+
+    def forward(self, pixels):
+        return self.net(pixels / 16.0)
+
+
+def digits():
+    X, y = load_digits(return_X_y=True)
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.2, stratify=y, random_state=0)
+    xtr, ytr = torch.tensor(X_tr, dtype=torch.float32), torch.tensor(y_tr)
+    xte = torch.tensor(X_te, dtype=torch.float32)
+
+    torch.manual_seed(0)
+    model = Digits()
+    opt = torch.optim.Adam(model.parameters(), lr=0.01)
+    for _ in range(300):  # full-batch Adam; ~1 s on CPU
+        opt.zero_grad()
+        nn.functional.cross_entropy(model(xtr), ytr).backward()
+        opt.step()
+
+    model.eval()
+    with torch.no_grad():
+        logits = model(xte)
+    acc = float((logits.argmax(1).numpy() == y_te).mean())
+    print(f"digits: held-out accuracy {acc:.4f} on {len(y_te)} samples")
+    assert acc >= 0.95, acc
+
+    export_bundle(model, "demo", "digits", (xte[:2],), ["pixels"], ["logits"],
+                  {"pixels": {0: "batch"}, "logits": {0: "batch"}},
+                  {"inputs": sig(("pixels", "FP32", [-1, 64])),
+                   "outputs": sig(("logits", "FP32", [-1, 10]))},
+                  "sklearn load_digits (1797 samples), 80/20 stratified split, random_state=0",
+                  labels=[str(i) for i in range(10)])
+    write_golden("digits-heldout.json", {
+        "inputs": {"pixels": X_te.astype(int).tolist()},
+        "labels": y_te.astype(int).tolist(),
+        "outputs": {"logits": f32(logits)},
+        "accuracy": acc,
+        "count": len(y_te),
+    })
+
+
+# ---------------------------------------------------------------- 2. mlp784
+def mlp784(seed=1):
+    torch.manual_seed(seed)
+    model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(),
+                          nn.Linear(256, 10)).eval()
+    x = torch.rand(4, 784)  # uniform [0, 1)
+    with torch.no_grad():
+        y = model(x)
+    export_bundle(model, "mlp784", "mlp784", (x,), ["input"], ["logits"],
+                  {"input": {0: "batch"}, "logits": {0: "batch"}},
+                  {"inputs": sig(("input", "FP32", [-1, 784])),
+                   "outputs": sig(("logits", "FP32", [-1, 10]))},
+                  f"random init, seed {seed}")
+    write_golden("mlp784-golden.json", {"inputs": {"input": f32(x)}, "outputs": {"logits": f32(y)}})
+
+
+# ---------------------------------------------------------------- 3. textcls
+class TextCls(nn.Module):
+    """Embedding -> masked mean pooling -> Linear; returns (logits, argmax label)."""
+    def __init__(self):
+        super().__init__()
+        self.emb = nn.Embedding(100, 8)
+        self.fc = nn.Linear(8, 3)
+
+    def forward(self, input_ids, attention_mask):
+        m = attention_mask.unsqueeze(-1).to(torch.float32)          # [B, T, 1]
+        pooled = (self.emb(input_ids) * m).sum(1) / m.sum(1).clamp(min=1.0)
+        logits = self.fc(pooled)
+        return logits, logits.argmax(-1)                              # label is INT64
+
+
+def textcls(seed=2):
+    torch.manual_seed(seed)
+    model = TextCls().eval()
+    ids = torch.tensor([[5, 17, 42, 8, 99], [3, 64, 0, 0, 0], [71, 12, 33, 9, 0]])
+    mask = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 0, 0, 0], [1, 1, 1, 1, 0]])
+    with torch.no_grad():
+        logits, label = model(ids, mask)
+    bt = {0: "batch", 1: "sequence"}
+    export_bundle(model, "textcls", "textcls", (ids, mask), ["input_ids", "attention_mask"],
+                  ["logits", "label"],
+                  {"input_ids": bt, "attention_mask": bt, "logits": {0: "batch"}, "label": {0: "batch"}},
+                  {"inputs": sig(("input_ids", "INT64", [-1, -1]), ("attention_mask", "INT64", [-1, -1])),
+                   "outputs": sig(("logits", "FP32", [-1, 3]), ("label", "INT64", [-1]))},
+                  f"random init, seed {seed}")
+    write_golden("textcls-golden.json", {
+        "inputs": {"input_ids": ids.tolist(), "attention_mask": mask.tolist()},
+        "outputs": {"logits": f32(logits), "label": label.tolist()}})
+
+
+# ---------------------------------------------------------------- 4. seqpool
+class SeqPool(nn.Module):
+    """Per-timestep Linear(4, 2) + tanh: [B, T, 4] -> [B, T, 2]."""
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, frames):
+        return torch.tanh(self.fc(frames))
+
+
+def seqpool(seed=3):
+    torch.manual_seed(seed)
+    model = SeqPool().eval()
+    x = torch.randn(2, 7, 4)
+    with torch.no_grad():
+        y = model(x)
+    bt = {0: "batch", 1: "time"}
+    export_bundle(model, "seqpool", "seqpool", (x,), ["frames"], ["scores"],
+                  {"frames": bt, "scores": bt},
+                  {"inputs": sig(("frames", "FP32", [-1, -1, 4])),
+                   "outputs": sig(("scores", "FP32", [-1, -1, 2]))},
+                  f"random init, seed {seed}")
+    write_golden("seqpool-golden.json", {"inputs": {"frames": f32(x)}, "outputs": {"scores": f32(y)}})
+
+
+if __name__ == "__main__":
+    digits()
+    mlp784()
+    textcls()
+    seqpool()
