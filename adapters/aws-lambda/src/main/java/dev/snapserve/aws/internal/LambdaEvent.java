@@ -1,0 +1,176 @@
+package dev.snapserve.aws.internal;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.snapserve.functions.ServeRequest;
+import dev.snapserve.functions.SnapserveException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * An HTTP request event from API Gateway (HTTP API payload 2.0, REST API 1.0), a Lambda Function
+ * URL or an Application Load Balancer, read with a streaming parser: only the fields we use are
+ * materialized, the rest is skipped.
+ */
+public final class LambdaEvent {
+  /** Where the event came from; decides the response shape. */
+  public enum Source {
+    HTTP_API,
+    FUNCTION_URL,
+    REST_API,
+    ALB,
+    UNKNOWN
+  }
+
+  Source source = Source.UNKNOWN;
+  String method;
+  String path;
+  final Map<String, String> headers = new HashMap<>();
+  boolean multiValueHeaders;
+  String body;
+  boolean base64;
+  String requestId;
+  private String version;
+  private String stage;
+  private boolean elb;
+  private String domainName;
+  private String contextMethod;
+
+  public Source source() {
+    return source;
+  }
+
+  /** True when an ALB target group has multi-value headers on: the response must use them too. */
+  public boolean multiValueHeaders() {
+    return multiValueHeaders;
+  }
+
+  /** Parses an event; a body that is not an HTTP event yields source UNKNOWN. */
+  public static LambdaEvent read(JsonParser p) throws IOException {
+    LambdaEvent e = new LambdaEvent();
+    if (p.nextToken() != JsonToken.START_OBJECT) return e;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken v = p.nextToken();
+      switch (field) {
+        case "version" -> e.version = text(p, v);
+        case "rawPath" -> e.path = text(p, v);
+        case "path" -> {
+          if (e.path == null) e.path = text(p, v);
+        }
+        case "httpMethod" -> e.method = text(p, v);
+        case "headers" -> e.readHeaders(p, false);
+        case "multiValueHeaders" -> e.readHeaders(p, true);
+        case "requestContext" -> e.readContext(p);
+        case "body" -> e.body = text(p, v);
+        case "isBase64Encoded" -> e.base64 = v == JsonToken.VALUE_TRUE;
+        default -> p.skipChildren();
+      }
+    }
+    e.classify();
+    return e;
+  }
+
+  private void classify() {
+    if ("2.0".equals(version) && contextMethod != null) {
+      boolean url = domainName != null && domainName.contains(".lambda-url.");
+      source = url ? Source.FUNCTION_URL : Source.HTTP_API;
+      method = contextMethod;
+      // a named stage prefixes rawPath ("/prod/v1/predict"); routes are stage-relative
+      if (stage != null && !stage.equals("$default") && path != null) {
+        String prefix = "/" + stage;
+        if (path.startsWith(prefix + "/")) path = path.substring(prefix.length());
+      }
+    } else if (elb && method != null) {
+      source = Source.ALB;
+    } else if (method != null && path != null) {
+      source = Source.REST_API;
+    }
+    // only ALB must answer in kind; API Gateway reads "headers"
+    multiValueHeaders &= source == Source.ALB;
+  }
+
+  private void readHeaders(JsonParser p, boolean multi) throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return;
+    }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName().toLowerCase(Locale.ROOT);
+      JsonToken v = p.nextToken();
+      String value;
+      if (v == JsonToken.START_ARRAY) {
+        multiValueHeaders |= multi;
+        value = null;
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          if (value == null && p.currentToken() == JsonToken.VALUE_STRING) value = p.getText();
+          else p.skipChildren();
+        }
+      } else {
+        value = text(p, v);
+      }
+      // REST API events carry both maps; single-value "headers" wins
+      if (value != null && (!multi || !headers.containsKey(name))) headers.put(name, value);
+    }
+  }
+
+  private void readContext(JsonParser p) throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      p.skipChildren();
+      return;
+    }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken v = p.nextToken();
+      switch (field) {
+        case "requestId" -> requestId = text(p, v);
+        case "stage" -> stage = text(p, v);
+        case "domainName" -> domainName = text(p, v);
+        case "elb" -> {
+          elb = v == JsonToken.START_OBJECT;
+          p.skipChildren();
+        }
+        case "http" -> {
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            JsonToken hv = p.nextToken();
+            if ("method".equals(f)) contextMethod = text(p, hv);
+            else p.skipChildren();
+          }
+        }
+        default -> p.skipChildren();
+      }
+    }
+  }
+
+  private static String text(JsonParser p, JsonToken v) throws IOException {
+    if (v == JsonToken.VALUE_NULL) return null;
+    if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
+      p.skipChildren();
+      return null;
+    }
+    return p.getText();
+  }
+
+  /** The transport-neutral request; {@code fallbackId} is used when the event carries none. */
+  public ServeRequest toServeRequest(String fallbackId) {
+    byte[] bytes;
+    if (body == null) {
+      bytes = null;
+    } else if (base64) {
+      try {
+        bytes = Base64.getDecoder().decode(body);
+      } catch (IllegalArgumentException ex) {
+        throw SnapserveException.invalid("the event body is marked base64 but is not valid base64");
+      }
+    } else {
+      bytes = body.getBytes(StandardCharsets.UTF_8);
+    }
+    return ServeRequest.of(
+        method, path, headers, bytes, requestId != null ? requestId : fallbackId);
+  }
+}
