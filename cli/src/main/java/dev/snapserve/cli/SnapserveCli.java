@@ -1,0 +1,40 @@
+package dev.snapserve.cli;
+
+import dev.snapserve.functions.SnapserveException;
+import java.io.PrintStream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code snapserve} command: a thin front for the server, the Lambda invoker and tools. */
+@Command(
+    name = "snapserve",
+    mixinStandardHelpOptions = true,
+    version = "snapserve 0.1.0",
+    description =
+        "Ship ONNX models as serverless inference on AWS Lambda, Cloud Functions and endpoints.")
+public final class SnapserveCli {
+  private SnapserveCli() {}
+
+  public static void main(String[] args) {
+    System.exit(run(System.out, System.err, args));
+  }
+
+  /** Runs a command line; returns the exit code (tests call this). */
+  static int run(PrintStream out, PrintStream err, String... args) {
+    CommandLine cli =
+        new CommandLine(new SnapserveCli())
+            .addSubcommand(new InvokeLambdaCommand(out))
+            .setOut(new java.io.PrintWriter(out, true))
+            .setErr(new java.io.PrintWriter(err, true))
+            .setExecutionExceptionHandler(
+                (e, commandLine, parseResult) -> {
+                  // user errors are one clear line, never a stack trace
+                  if (e instanceof SnapserveException || e instanceof IllegalArgumentException) {
+                    err.println("snapserve: " + e.getMessage());
+                    return 2;
+                  }
+                  throw e;
+                });
+    return cli.execute(args);
+  }
+}

@@ -1,0 +1,92 @@
+package dev.snapserve.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.snapserve.functions.Fixtures;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InvokeLambdaCommandTest {
+  final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  int run(String... args) {
+    return SnapserveCli.run(
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8),
+        args);
+  }
+
+  static String event(String name) {
+    return Fixtures.ROOT.resolve("examples/events").resolve(name).toString();
+  }
+
+  @Test
+  void printsTheHandlersResponseExactlyAsLambdaWould() {
+    int code =
+        run(
+            "invoke-lambda",
+            "--bundle",
+            Fixtures.demo().toString(),
+            "--event",
+            event("apigw-http-v2-predict.json"));
+    assertThat(code).as(err.toString()).isZero();
+    JsonNode response = Fixtures.json(out.toByteArray());
+    assertThat(response.fieldNames())
+        .toIterable()
+        .containsExactly("statusCode", "headers", "body", "isBase64Encoded");
+    assertThat(response.get("statusCode").asInt()).isEqualTo(200);
+    JsonNode body = Fixtures.json(response.get("body").asText().getBytes(StandardCharsets.UTF_8));
+    JsonNode expected = Fixtures.golden("digits-heldout.json").get("outputs").get("logits").get(0);
+    assertThat(Fixtures.maxAbsDiff(body.get("predictions").get(0), expected))
+        .isLessThanOrEqualTo(1e-5);
+  }
+
+  @Test
+  void servesABareOnnxFileWithADerivedManifest() {
+    int code =
+        run(
+            "invoke-lambda",
+            "--model",
+            Fixtures.demo().resolve("model.onnx").toString(),
+            "--name",
+            "digits",
+            "--event",
+            event("alb-predict.json"));
+    assertThat(code).as(err.toString()).isZero();
+    JsonNode response = Fixtures.json(out.toByteArray());
+    assertThat(response.get("statusCode").asInt()).isEqualTo(200);
+    assertThat(response.get("statusDescription").asText()).isEqualTo("200 OK");
+    assertThat(response.get("headers").get("X-Model-Name").asText()).isEqualTo("digits");
+  }
+
+  @Test
+  void anErrorStatusStillExitsZero(@TempDir Path tmp) throws Exception {
+    Path ev = tmp.resolve("bad.json");
+    String good = Files.readString(Path.of(event("apigw-http-v2-predict.json")));
+    Files.writeString(ev, good.replace("/v1/predict", "/v7/predict"));
+    assertThat(
+            run("invoke-lambda", "--bundle", Fixtures.demo().toString(), "--event", ev.toString()))
+        .isZero();
+    assertThat(Fixtures.json(out.toByteArray()).get("statusCode").asInt()).isEqualTo(404);
+  }
+
+  @Test
+  void aMissingBundleIsOneClearLineAndExitCode2(@TempDir Path tmp) {
+    int code =
+        run(
+            "invoke-lambda",
+            "--bundle",
+            tmp.toString(),
+            "--event",
+            event("apigw-http-v2-predict.json"));
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).startsWith("snapserve: no manifest.json").doesNotContain("\tat ");
+  }
+}
