@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.random.RandomGenerator;
+import java.util.regex.Pattern;
 
 /**
  * Every route of the service, transport-neutral: path dispatch, predict (decode, validate, run,
@@ -26,6 +27,7 @@ import java.util.random.RandomGenerator;
  */
 public final class Engine {
   private static final String JSON_TYPE = "application/json";
+  private static final Pattern API_PREDICT = Pattern.compile("/v\\d+/predict");
 
   private final SnapserveConfig config;
   private final ModelRegistry registry;
@@ -132,7 +134,7 @@ public final class Engine {
   private ServeResponse dispatch(Exchange x) {
     String path = x.request.path();
     if (path.length() > 1 && path.endsWith("/")) path = path.substring(0, path.length() - 1);
-    if (path.endsWith("/predict") && path.matches("/v\\d+/predict")) {
+    if (API_PREDICT.matcher(path).matches()) {
       x.route = "/{api}/predict";
       requirePost(x);
       String api = path.substring(1, path.indexOf('/', 1));

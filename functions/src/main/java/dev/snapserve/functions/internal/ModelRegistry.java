@@ -16,12 +16,18 @@ public final class ModelRegistry {
   /** Numeric versions compare as numbers ("10" after "9"); others as text, after numbers. */
   static final Comparator<String> VERSION_ORDER =
       (a, b) -> {
-        boolean na = a.matches("\\d{1,18}");
-        boolean nb = b.matches("\\d{1,18}");
+        boolean na = isNumber(a);
+        boolean nb = isNumber(b);
         if (na && nb) return Long.compare(Long.parseLong(a), Long.parseLong(b));
         if (na != nb) return na ? -1 : 1;
         return a.compareTo(b);
       };
+
+  private static boolean isNumber(String s) {
+    if (s.isEmpty() || s.length() > 18) return false;
+    for (int i = 0; i < s.length(); i++) if (!Character.isDigit(s.charAt(i))) return false;
+    return true;
+  }
 
   private final Map<String, NavigableMap<String, OrtModel>> models = new LinkedHashMap<>();
   private final Map<String, Map<String, String>> labels = new HashMap<>();
