@@ -430,6 +430,13 @@ class BadInputTest {
             bad,
             "'input_ids' is given twice"),
         bad(
+            "duplicate input (row)",
+            text(
+                "{\"instances\":[{\"input_ids\":[1,2],\"attention_mask\":[1,1],"
+                    + "\"input_ids\":[3,4]}]}"),
+            bad,
+            "'input_ids' is given twice in instance 0"),
+        bad(
             "duplicate input (OIP)",
             post(
                 "/v2/models/textcls/infer",

@@ -130,6 +130,10 @@ final class PredictDecoder {
         boolean[] present = new boolean[inputs.size()];
         while (p.nextToken() == JsonToken.FIELD_NAME) {
           int i = inputIndex(p.currentName());
+          if (present[i]) {
+            throw SnapserveException.invalid(
+                "input '" + inputs.get(i).name() + "' is given twice in instance " + (n - 1));
+          }
           p.nextToken();
           present[i] = true;
           instanceShapes[i] = sameShape(instanceShapes[i], readInto(p, call, i), i, n);
