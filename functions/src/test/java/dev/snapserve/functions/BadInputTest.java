@@ -384,6 +384,15 @@ class BadInputTest {
             "batch size 300",
             "256"),
         bad(
+            "element count overflowing the OIP shape",
+            post(
+                "/v2/models/seqpool/infer",
+                "{\"inputs\":[{\"name\":\"frames\",\"shape\":[1,4611686018427387904,4],"
+                    + "\"datatype\":\"FP32\",\"data\":[]}]}"),
+            bad,
+            "frames",
+            "too many elements"),
+        bad(
             "zero-size batch",
             post(
                 "/v2/models/digits/infer",

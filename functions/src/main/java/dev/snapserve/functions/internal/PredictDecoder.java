@@ -253,7 +253,14 @@ final class PredictDecoder {
         dataShape = readInto(later, call, index);
       }
     }
-    long declared = elements(shape);
+    long declared;
+    try {
+      declared = exactElements(shape);
+    } catch (ArithmeticException e) {
+      // else the product wraps around, can match the data, and reaches ONNX Runtime unchecked
+      throw SnapserveException.invalid(
+          "input '" + name + "' has shape " + Arrays.toString(shape) + ", too many elements");
+    }
     if (declared != call.buffers[index].count()) {
       throw SnapserveException.invalid(
           "input '"
@@ -466,6 +473,13 @@ final class PredictDecoder {
         }
       }
     }
+  }
+
+  /** Element count of a caller-declared shape; throws ArithmeticException on overflow. */
+  static long exactElements(long[] shape) {
+    long n = 1;
+    for (long d : shape) n = Math.multiplyExact(n, d);
+    return n;
   }
 
   static long elements(long[] shape) {
