@@ -71,6 +71,15 @@ class StringModelTest {
   }
 
   @Test
+  void tfRowAcceptsInstancesKeyedByInputName() {
+    // TF Serving's named row format works for a single string input as for any other
+    String body = "{\"instances\":[{\"text\":\"a\"},{\"text\":{\"b64\":\"" + b64("b") + "\"}}]}";
+    ServeResponse r = service.handle(post("/v1/models/echo:predict", body));
+    assertThat(r.status()).as(r.bodyText()).isEqualTo(200);
+    assertThat(json(r.body()).get("predictions").toString()).isEqualTo("[\"a\",\"b\"]");
+  }
+
+  @Test
   void tfColumnarAndOipCarryStrings() {
     ServeResponse col =
         service.handle(
@@ -106,5 +115,10 @@ class StringModelTest {
     ServeResponse r = service.handle(post("/v1/models/echo:predict", "{\"instances\":[1,2]}"));
     assertThat(r.status()).isEqualTo(400);
     assertThat(json(r.body()).get("error").asText()).contains("input 'text'", "a number");
+  }
+
+  @Test
+  void primingWorksForStringInputs() {
+    assertThat(service.prime(2)).isEqualTo(4);
   }
 }

@@ -125,10 +125,17 @@ final class PredictDecoder {
     JsonToken t;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
       if (++n > maxBatchSize) throw batchTooLarge(n);
-      // an object is an instance keyed by input name, unless it is a {"b64": ...} value
-      if (t == JsonToken.START_OBJECT && !singleBytesInput()) {
+      if (t == JsonToken.START_OBJECT) {
+        JsonToken f = p.nextToken();
+        if (f == JsonToken.FIELD_NAME && isBase64Value(p.currentName())) {
+          // {"b64": ...}: the value of a single string input, not an instance keyed by name
+          long[] shape = reader.readBase64Object(p, call.buffers[0], inputs.get(0).name());
+          instanceShapes[0] = sameShape(instanceShapes[0], shape, 0, n);
+          continue;
+        }
+        // an instance keyed by input name
         boolean[] present = new boolean[inputs.size()];
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
+        for (; f == JsonToken.FIELD_NAME; f = p.nextToken()) {
           int i = inputIndex(p.currentName());
           if (present[i]) {
             throw SnapserveException.invalid(
@@ -361,8 +368,12 @@ final class PredictDecoder {
         "unknown input '" + name + "'; this model's inputs are " + inputNames());
   }
 
-  private boolean singleBytesInput() {
-    return inputs.size() == 1 && inputs.get(0).datatype() == DataType.BYTES;
+  /** Whether an instance object starting with this field is a {"b64": ...} string value. */
+  private boolean isBase64Value(String firstField) {
+    return "b64".equals(firstField)
+        && inputs.size() == 1
+        && inputs.get(0).datatype() == DataType.BYTES
+        && !inputs.get(0).name().equals("b64");
   }
 
   private List<String> inputNames() {
