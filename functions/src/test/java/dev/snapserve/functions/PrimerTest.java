@@ -66,4 +66,29 @@ class PrimerTest {
           .hasMessageContaining("413");
     }
   }
+
+  @Test
+  void primesModelsWithStaticAndScalarInputs(@TempDir Path tmp) throws java.io.IOException {
+    // exported without dynamic axes (torch.onnx.export's default): dim 0 is a fixed 1, or 2
+    record Case(String name, List<Object> dims) {}
+    for (Case c :
+        List.of(
+            new Case("fixed1", List.of(1L, 4L)),
+            new Case("fixed2", List.of(2L, 3L)),
+            new Case("scalar", List.of()),
+            new Case("dynamic", List.of("n", 3L)))) {
+      Path onnx = tmp.resolve(c.name() + ".onnx");
+      java.nio.file.Files.write(
+          onnx,
+          OnnxWriter.model(
+              "Identity",
+              List.of(new OnnxWriter.Value("x", OnnxWriter.FLOAT, c.dims())),
+              List.of(new OnnxWriter.Value("y", OnnxWriter.FLOAT, c.dims()))));
+      ModelBundle b = ModelBundle.fromOnnxFile(onnx, c.name(), "1", SnapserveConfig.defaults());
+      try (InferenceService s =
+          InferenceService.create(SnapserveConfig.defaults(), List.of(b), o -> {})) {
+        assertThat(s.prime(2)).as(c.name()).isEqualTo(2 * 2);
+      }
+    }
+  }
 }
