@@ -34,8 +34,13 @@ class SnapserveConfigTest {
   void emptyEnvironmentGivesTheDefaults() {
     assertThat(SnapserveConfig.fromEnv(Map.of())).isEqualTo(SnapserveConfig.defaults());
     // blank numbers mean "unset", like an empty variable in a deployment template
-    assertThat(SnapserveConfig.fromEnv(Map.of("SNAPSERVE_MAX_BATCH_SIZE", " ")).maxBatchSize())
-        .isEqualTo(256);
+    assertThat(
+            SnapserveConfig.fromEnv(
+                Map.of(
+                    "SNAPSERVE_MAX_BATCH_SIZE", " ",
+                    "SNAPSERVE_ALLOW_NON_FINITE", "",
+                    "SNAPSERVE_GRAPH_OPTIMIZATION", "")))
+        .isEqualTo(SnapserveConfig.defaults());
   }
 
   @Test
@@ -83,6 +88,65 @@ class SnapserveConfigTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "SNAPSERVE_MAX_BATCH_SIZE",
+        "SNAPSERVE_INTRA_OP_THREADS",
+        "SNAPSERVE_PRIME_ITERATIONS"
+      })
+  void intVariablesDoNotWrapAround(String name) {
+    // 2^32 + 1 would silently become 1 if narrowed from long
+    assertThatThrownBy(() -> SnapserveConfig.fromEnv(Map.of(name, "4294967297")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(name)
+        .hasMessageContaining("4294967297");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "SNAPSERVE_MAX_PAYLOAD_BYTES",
+        "SNAPSERVE_MAX_BATCH_SIZE",
+        "SNAPSERVE_INTRA_OP_THREADS",
+        "SNAPSERVE_PRIME_ITERATIONS"
+      })
+  void outOfRangeValuesAreRejectedNamingTheVariable(String name) {
+    assertThatThrownBy(() -> SnapserveConfig.fromEnv(Map.of(name, "-1")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(name)
+        .hasMessageContaining("-1");
+  }
+
+  @Test
+  void booleanThatIsNotTrueOrFalseIsRejected() {
+    assertThat(
+            SnapserveConfig.fromEnv(Map.of("SNAPSERVE_ALLOW_NON_FINITE", "false")).allowNonFinite())
+        .isFalse();
+    for (String value : List.of("yes", "1", "on", "ture")) {
+      assertThatThrownBy(() -> SnapserveConfig.fromEnv(Map.of("SNAPSERVE_ALLOW_NON_FINITE", value)))
+          .as(value)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("SNAPSERVE_ALLOW_NON_FINITE")
+          .hasMessageContaining("'" + value + "'");
+    }
+  }
+
+  @Test
+  void unknownGraphOptimizationFailsFastNamingTheVariable() {
+    for (String ok : List.of("none", "basic", "extended", "all", "ALL")) {
+      assertThat(
+              SnapserveConfig.fromEnv(Map.of("SNAPSERVE_GRAPH_OPTIMIZATION", ok))
+                  .graphOptimization())
+          .isEqualTo(ok);
+    }
+    assertThatThrownBy(
+            () -> SnapserveConfig.fromEnv(Map.of("SNAPSERVE_GRAPH_OPTIMIZATION", "fast")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("SNAPSERVE_GRAPH_OPTIMIZATION")
+        .hasMessageContaining("'fast'");
+  }
+
   @Test
   void recordRejectsImpossibleValues() {
     SnapserveConfig d = SnapserveConfig.defaults();
@@ -94,6 +158,11 @@ class SnapserveConfigTest {
                 new SnapserveConfig(
                     List.of(), 1, 0, false, 1, "all", null, null, "X-Request-Key", 1))
         .hasMessageContaining("maxBatchSize");
+    assertThatThrownBy(
+            () ->
+                new SnapserveConfig(
+                    List.of(), 1, 1, false, 1, "sometimes", null, null, "X-Request-Key", 1))
+        .hasMessageContaining("graph optimization");
   }
 
   @Test
