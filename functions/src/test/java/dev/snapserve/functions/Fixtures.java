@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /** The committed model bundles and golden data under {@code models/}, for every module's tests. */
 public final class Fixtures {
@@ -24,6 +26,31 @@ public final class Fixtures {
 
   public static Path demo() {
     return bundle("demo");
+  }
+
+  /** Copies a committed bundle (manifest.json + model.onnx) into {@code target}; returns it. */
+  public static Path copyBundle(String name, Path target) {
+    try {
+      Files.createDirectories(target);
+      for (String f : new String[] {"manifest.json", "model.onnx"}) {
+        Files.copy(bundle(name).resolve(f), target.resolve(f));
+      }
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Rewrites a bundle's manifest.json in place with {@code edit}. */
+  public static void editManifest(Path bundleDir, Consumer<ObjectNode> edit) {
+    Path manifest = bundleDir.resolve("manifest.json");
+    ObjectNode m = (ObjectNode) readJson(manifest);
+    edit.accept(m);
+    try {
+      JSON.writerWithDefaultPrettyPrinter().writeValue(manifest.toFile(), m);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public static JsonNode golden(String file) {

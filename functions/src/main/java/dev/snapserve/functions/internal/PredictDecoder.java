@@ -125,11 +125,22 @@ final class PredictDecoder {
     JsonToken t;
     while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
       if (++n > maxBatchSize) throw batchTooLarge(n);
-      // an object is an instance keyed by input name, unless it is a {"b64": ...} value
-      if (t == JsonToken.START_OBJECT && !singleBytesInput()) {
+      if (t == JsonToken.START_OBJECT) {
+        JsonToken f = p.nextToken();
+        if (f == JsonToken.FIELD_NAME && isBase64Value(p.currentName())) {
+          // {"b64": ...}: the value of a single string input, not an instance keyed by name
+          long[] shape = reader.readBase64Object(p, call.buffers[0], inputs.get(0).name());
+          instanceShapes[0] = sameShape(instanceShapes[0], shape, 0, n);
+          continue;
+        }
+        // an instance keyed by input name
         boolean[] present = new boolean[inputs.size()];
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
+        for (; f == JsonToken.FIELD_NAME; f = p.nextToken()) {
           int i = inputIndex(p.currentName());
+          if (present[i]) {
+            throw SnapserveException.invalid(
+                "input '" + inputs.get(i).name() + "' is given twice in instance " + (n - 1));
+          }
           p.nextToken();
           present[i] = true;
           instanceShapes[i] = sameShape(instanceShapes[i], readInto(p, call, i), i, n);
@@ -249,7 +260,14 @@ final class PredictDecoder {
         dataShape = readInto(later, call, index);
       }
     }
-    long declared = elements(shape);
+    long declared;
+    try {
+      declared = exactElements(shape);
+    } catch (ArithmeticException e) {
+      // else the product wraps around, can match the data, and reaches ONNX Runtime unchecked
+      throw SnapserveException.invalid(
+          "input '" + name + "' has shape " + Arrays.toString(shape) + ", too many elements");
+    }
     if (declared != call.buffers[index].count()) {
       throw SnapserveException.invalid(
           "input '"
@@ -350,8 +368,12 @@ final class PredictDecoder {
         "unknown input '" + name + "'; this model's inputs are " + inputNames());
   }
 
-  private boolean singleBytesInput() {
-    return inputs.size() == 1 && inputs.get(0).datatype() == DataType.BYTES;
+  /** Whether an instance object starting with this field is a {"b64": ...} string value. */
+  private boolean isBase64Value(String firstField) {
+    return "b64".equals(firstField)
+        && inputs.size() == 1
+        && inputs.get(0).datatype() == DataType.BYTES
+        && !inputs.get(0).name().equals("b64");
   }
 
   private List<String> inputNames() {
@@ -462,6 +484,13 @@ final class PredictDecoder {
         }
       }
     }
+  }
+
+  /** Element count of a caller-declared shape; throws ArithmeticException on overflow. */
+  static long exactElements(long[] shape) {
+    long n = 1;
+    for (long d : shape) n = Math.multiplyExact(n, d);
+    return n;
   }
 
   static long elements(long[] shape) {

@@ -80,22 +80,49 @@ final class Primer {
         });
   }
 
-  /** Row format, one instance; objects keyed by input name work for any number of inputs. */
+  /**
+   * Row format, one instance per index of dimension 0 (1 where it is dynamic, the fixed size where
+   * it is not: the decoder prepends the instance count, so an instance never carries dimension 0);
+   * objects keyed by input name work for any number of inputs. Inputs that cannot share an instance
+   * count (a scalar, or different fixed sizes of dimension 0) use the columnar format.
+   */
   private static byte[] tfBody(OrtModel m) {
-    return Json.write(
-        g -> {
-          g.writeStartObject();
-          g.writeArrayFieldStart("instances");
-          g.writeStartObject();
-          for (TensorSpec t : m.signature().inputs()) {
-            long[] shape = shape(t);
-            g.writeFieldName(t.name());
-            nested(g, t.datatype(), shape, t.batched() ? 1 : 0);
-          }
-          g.writeEndObject();
-          g.writeEndArray();
-          g.writeEndObject();
-        });
+    List<TensorSpec> inputs = m.signature().inputs();
+    long rows = -1;
+    boolean rowFormat = true;
+    for (TensorSpec t : inputs) {
+      long[] s = shape(t);
+      if (s.length == 0 || (rows >= 0 && rows != s[0])) rowFormat = false;
+      else rows = s[0];
+    }
+    long instances = rows;
+    return rowFormat
+        ? Json.write(
+            g -> {
+              g.writeStartObject();
+              g.writeArrayFieldStart("instances");
+              for (long i = 0; i < instances; i++) {
+                g.writeStartObject();
+                for (TensorSpec t : inputs) {
+                  g.writeFieldName(t.name());
+                  nested(g, t.datatype(), shape(t), 1);
+                }
+                g.writeEndObject();
+              }
+              g.writeEndArray();
+              g.writeEndObject();
+            })
+        : Json.write(
+            g -> {
+              g.writeStartObject();
+              g.writeObjectFieldStart("inputs");
+              for (TensorSpec t : inputs) {
+                g.writeFieldName(t.name());
+                nested(g, t.datatype(), shape(t), 0);
+              }
+              g.writeEndObject();
+              g.writeEndObject();
+            });
   }
 
   private static void nested(JsonGenerator g, DataType type, long[] shape, int dim)

@@ -43,6 +43,17 @@ final class TensorReader {
     return Arrays.copyOf(dims, leafDepth < 0 ? rank : leafDepth);
   }
 
+  /**
+   * Reads a {@code {"b64": ...}} object whose first field name is the current token (the caller
+   * looked at it to tell it from an instance keyed by input name); returns the scalar shape.
+   */
+  long[] readBase64Object(JsonParser p, TensorBuffer buffer, String inputName) throws IOException {
+    input = inputName;
+    out = buffer;
+    out.addString(base64Object(p));
+    return new long[0];
+  }
+
   private void value(JsonParser p, int depth) throws IOException {
     JsonToken t = p.currentToken();
     if (t != JsonToken.START_ARRAY) {
@@ -132,8 +143,14 @@ final class TensorReader {
     if (t != JsonToken.START_OBJECT) {
       throw invalid("has " + describe(t) + " where a string or {\"b64\": ...} is expected");
     }
+    p.nextToken();
+    return base64Object(p);
+  }
+
+  /** The rest of a {"b64": ...} object, from its first field name (or its end). */
+  private String base64Object(JsonParser p) throws IOException {
     String b64 = null;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
+    for (JsonToken f = p.currentToken(); f == JsonToken.FIELD_NAME; f = p.nextToken()) {
       String field = p.currentName();
       JsonToken v = p.nextToken();
       if (!"b64".equals(field) || v != JsonToken.VALUE_STRING) {
