@@ -85,7 +85,7 @@ final class Router {
     if (targets.size() > 1) {
       int total = targets.stream().mapToInt(Target::weight).sum();
       int bucket =
-          key == null || key.isEmpty() ? random.nextInt(total) : Math.floorMod(fnv1a(key), total);
+          key == null || key.isEmpty() ? nextInt(random, total) : Math.floorMod(fnv1a(key), total);
       for (Target t : targets) {
         if (bucket < t.weight()) {
           chosen = t;
@@ -95,6 +95,17 @@ final class Router {
       }
     }
     return registry.resolve(chosen.model(), chosen.versionOrLabel());
+  }
+
+  /**
+   * The engine's generator is shared by every request thread, and the JDK's seedable generators
+   * (L64X128MixRandom) are not thread-safe: unsynchronized, concurrent requests can read the same
+   * state and get the same pick, skewing the canary split under load.
+   */
+  private static int nextInt(RandomGenerator random, int bound) {
+    synchronized (random) {
+      return random.nextInt(bound);
+    }
   }
 
   /** FNV-1a: stable across JVMs and releases, unlike String.hashCode's contract. */
