@@ -1,0 +1,102 @@
+package dev.snapserve.server;
+
+import dev.snapserve.functions.SnapserveConfig;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Immutable configuration of an {@link EndpointServer}: the transport only; what is served and how
+ * requests are validated is the {@link SnapserveConfig} of the service. Environment variables are
+ * read once, by {@link #fromEnv}, with the same {@code SNAPSERVE_} prefix.
+ *
+ * @param host address to listen on (default {@code 127.0.0.1}, this machine only; use {@code
+ *     0.0.0.0} in a container, e.g. for SageMaker). {@code SNAPSERVE_HOST}
+ * @param port TCP port (default 8080, also SageMaker's); 0 picks a free port, which {@link
+ *     EndpointServer#start} returns. {@code SNAPSERVE_PORT}
+ * @param threads request worker threads (default 2 x available processors). Platform threads, not
+ *     virtual: a model run is CPU-bound native code and the core pools buffers per request, so more
+ *     threads than this only queue inside ONNX Runtime. {@code SNAPSERVE_SERVER_THREADS}
+ * @param maxPayloadBytes largest request body the server reads (default 6 MiB, the same default and
+ *     the same variable as {@link SnapserveConfig#maxPayloadBytes}); a longer body is answered 413
+ *     without being read further ({@code Serve} sets it to the service's limit). {@code
+ *     SNAPSERVE_MAX_PAYLOAD_BYTES}
+ * @param shutdownGrace how long {@link EndpointServer#close} waits for in-flight requests (default
+ *     5 s). {@code SNAPSERVE_SHUTDOWN_GRACE_SECONDS}
+ */
+public record ServerConfig(
+    String host, int port, int threads, long maxPayloadBytes, Duration shutdownGrace) {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 8080;
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
+
+  public ServerConfig {
+    if (host == null || host.isBlank()) throw new IllegalArgumentException("host is empty");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535 (0 = any free port), got " + port);
+    }
+    if (threads <= 0) throw new IllegalArgumentException("threads must be > 0, got " + threads);
+    if (maxPayloadBytes <= 0) throw new IllegalArgumentException("maxPayloadBytes must be > 0");
+    if (shutdownGrace == null || shutdownGrace.isNegative()) {
+      throw new IllegalArgumentException("shutdownGrace must be zero or positive");
+    }
+  }
+
+  public static ServerConfig defaults() {
+    return new ServerConfig(
+        DEFAULT_HOST,
+        DEFAULT_PORT,
+        2 * Runtime.getRuntime().availableProcessors(),
+        SnapserveConfig.LAMBDA_PAYLOAD_LIMIT,
+        DEFAULT_SHUTDOWN_GRACE);
+  }
+
+  /** Reads {@code SNAPSERVE_*} variables over the defaults; malformed values fail fast. */
+  public static ServerConfig fromEnv(Map<String, String> env) {
+    ServerConfig d = defaults();
+    String host = env.get(SnapserveConfig.PREFIX + "HOST");
+    return new ServerConfig(
+        host == null || host.isBlank() ? d.host : host.trim(),
+        (int) longVar(env, "PORT", d.port, Integer.MAX_VALUE),
+        (int) longVar(env, "SERVER_THREADS", d.threads, Integer.MAX_VALUE),
+        longVar(env, "MAX_PAYLOAD_BYTES", d.maxPayloadBytes, Long.MAX_VALUE),
+        Duration.ofSeconds(
+            longVar(env, "SHUTDOWN_GRACE_SECONDS", d.shutdownGrace.toSeconds(), Long.MAX_VALUE)));
+  }
+
+  public ServerConfig withHost(String newHost) {
+    return new ServerConfig(newHost, port, threads, maxPayloadBytes, shutdownGrace);
+  }
+
+  public ServerConfig withPort(int newPort) {
+    return new ServerConfig(host, newPort, threads, maxPayloadBytes, shutdownGrace);
+  }
+
+  public ServerConfig withThreads(int newThreads) {
+    return new ServerConfig(host, port, newThreads, maxPayloadBytes, shutdownGrace);
+  }
+
+  public ServerConfig withMaxPayloadBytes(long bytes) {
+    return new ServerConfig(host, port, threads, bytes, shutdownGrace);
+  }
+
+  public ServerConfig withShutdownGrace(Duration grace) {
+    return new ServerConfig(host, port, threads, maxPayloadBytes, grace);
+  }
+
+  private static long longVar(Map<String, String> env, String name, long dflt, long max) {
+    String v = env.get(SnapserveConfig.PREFIX + name);
+    if (v == null || v.isBlank()) return dflt;
+    long value;
+    try {
+      value = Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      value = -1;
+    }
+    if (value < 0 || value > max) {
+      throw new IllegalArgumentException(
+          SnapserveConfig.PREFIX + name + " must be a non-negative integer, got '" + v + "'");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,52 @@
+package dev.snapserve.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.snapserve.functions.SnapserveConfig;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ServerConfigTest {
+  @Test
+  void defaultsAreTheDocumentedOnes() {
+    ServerConfig d = ServerConfig.defaults();
+    assertThat(d.host()).isEqualTo("127.0.0.1");
+    assertThat(d.port()).isEqualTo(8080);
+    assertThat(d.threads()).isEqualTo(2 * Runtime.getRuntime().availableProcessors());
+    assertThat(d.maxPayloadBytes())
+        .isEqualTo(SnapserveConfig.defaults().maxPayloadBytes())
+        .isEqualTo(6 * 1024 * 1024);
+    assertThat(d.shutdownGrace()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(ServerConfig.fromEnv(Map.of())).isEqualTo(d);
+  }
+
+  @Test
+  void environmentOverridesAndSharesThePayloadVariableWithTheCore() {
+    Map<String, String> env =
+        Map.of(
+            "SNAPSERVE_HOST", "0.0.0.0",
+            "SNAPSERVE_PORT", "0",
+            "SNAPSERVE_SERVER_THREADS", "3",
+            "SNAPSERVE_MAX_PAYLOAD_BYTES", "1000",
+            "SNAPSERVE_SHUTDOWN_GRACE_SECONDS", "0");
+    ServerConfig c = ServerConfig.fromEnv(env);
+    assertThat(c).isEqualTo(new ServerConfig("0.0.0.0", 0, 3, 1000, Duration.ZERO));
+    assertThat(c.maxPayloadBytes()).isEqualTo(SnapserveConfig.fromEnv(env).maxPayloadBytes());
+  }
+
+  @Test
+  void malformedValuesFailFastNamingTheVariable() {
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("SNAPSERVE_PORT", "http")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("SNAPSERVE_PORT");
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("SNAPSERVE_PORT", "70000")))
+        .hasMessageContaining("port must be 0..65535");
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("SNAPSERVE_SERVER_THREADS", "-2")))
+        .hasMessageContaining("SNAPSERVE_SERVER_THREADS");
+    assertThatThrownBy(() -> ServerConfig.defaults().withThreads(0))
+        .hasMessageContaining("threads must be > 0");
+    assertThatThrownBy(() -> ServerConfig.defaults().withHost(" ")).hasMessageContaining("host");
+  }
+}
