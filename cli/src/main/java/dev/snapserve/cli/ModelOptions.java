@@ -2,6 +2,7 @@ package dev.snapserve.cli;
 
 import dev.snapserve.functions.ModelBundle;
 import dev.snapserve.functions.SnapserveConfig;
+import dev.snapserve.server.Serve;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,28 +28,23 @@ final class ModelOptions {
       description = "Model name for --model (default: the file name without .onnx).")
   String name;
 
-  @Option(
-      names = "--version",
-      description = "Model version for --model (default: ${DEFAULT-VALUE}).",
-      defaultValue = "1")
+  @Option(names = "--version", description = "Model version for --model (default: 1).")
   String version;
 
-  /** The bundles to serve; with neither option, the demo bundle shipped in the repository. */
+  /** Bundle directories and .onnx files; with neither option, the demo bundle. */
+  List<Path> paths() {
+    List<Path> paths = new ArrayList<>(bundles);
+    if (model != null) paths.add(model);
+    if (paths.isEmpty()) paths.add(demoBundle());
+    return paths;
+  }
+
   List<ModelBundle> load(SnapserveConfig config) {
-    if (model != null && !bundles.isEmpty()) {
-      throw new IllegalArgumentException("give --bundle or --model, not both");
-    }
-    if (model != null) {
-      String n = name != null ? name : model.getFileName().toString().replaceFirst("\\.onnx$", "");
-      return List.of(ModelBundle.fromOnnxFile(model, n, version, config));
-    }
-    List<Path> dirs = bundles.isEmpty() ? List.of(demoBundle()) : bundles;
-    return dirs.stream().map(ModelBundle::load).toList();
+    return Serve.bundles(paths(), name, version, config);
   }
 
   static Path demoBundle() {
-    Path home = Path.of(System.getProperty("snapserve.home", "."));
-    Path demo = home.resolve("models/demo");
+    Path demo = Path.of(System.getProperty("snapserve.home", ".")).resolve("models/demo");
     if (!Files.isDirectory(demo)) {
       throw new IllegalArgumentException(
           "no --bundle or --model given and the demo bundle is not at " + demo.toAbsolutePath());

@@ -1,6 +1,7 @@
 package dev.snapserve.cli;
 
 import dev.snapserve.functions.SnapserveException;
+import dev.snapserve.server.ServeException;
 import java.io.PrintStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -23,13 +24,16 @@ public final class SnapserveCli {
   static int run(PrintStream out, PrintStream err, String... args) {
     CommandLine cli =
         new CommandLine(new SnapserveCli())
+            .addSubcommand(new ServeCommand(out))
             .addSubcommand(new InvokeLambdaCommand(out))
             .setOut(new java.io.PrintWriter(out, true))
             .setErr(new java.io.PrintWriter(err, true))
             .setExecutionExceptionHandler(
                 (e, commandLine, parseResult) -> {
                   // user errors are one clear line, never a stack trace
-                  if (e instanceof SnapserveException || e instanceof IllegalArgumentException) {
+                  if (e instanceof SnapserveException
+                      || e instanceof ServeException
+                      || e instanceof IllegalArgumentException) {
                     err.println("snapserve: " + e.getMessage());
                     return 2;
                   }

@@ -87,6 +87,9 @@ class InvokeLambdaCommandTest {
             "--event",
             event("apigw-http-v2-predict.json"));
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).startsWith("snapserve: no manifest.json").doesNotContain("\tat ");
+    assertThat(err.toString())
+        .startsWith("snapserve: ")
+        .contains("has no manifest.json")
+        .doesNotContain("\tat ");
   }
 }

@@ -3,6 +3,8 @@ package dev.snapserve.functions;
 import dev.snapserve.functions.internal.Engine;
 import dev.snapserve.functions.internal.ModelRegistry;
 import dev.snapserve.functions.internal.OrtModel;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,10 +17,12 @@ import java.util.List;
  * <p>Thread-safe: one instance serves all requests of a process.
  */
 public final class InferenceService implements AutoCloseable {
+  private final SnapserveConfig config;
   private final Engine engine;
   private final List<OrtModel> models;
 
-  private InferenceService(Engine engine, List<OrtModel> models) {
+  private InferenceService(SnapserveConfig config, Engine engine, List<OrtModel> models) {
+    this.config = config;
     this.engine = engine;
     this.models = models;
   }
@@ -44,7 +48,9 @@ public final class InferenceService implements AutoCloseable {
     try {
       for (ModelBundle b : bundles) models.add(OrtModel.open(b, config));
       return new InferenceService(
-          new Engine(config, new ModelRegistry(models, config.versionLabels()), listener), models);
+          config,
+          new Engine(config, new ModelRegistry(models, config.versionLabels()), listener),
+          models);
     } catch (RuntimeException e) {
       models.forEach(OrtModel::close);
       throw e;
@@ -74,9 +80,35 @@ public final class InferenceService implements AutoCloseable {
     return models.stream().map(OrtModel::manifest).toList();
   }
 
-  /** The error response of the contract, for adapters' own transport errors. */
-  public static ServeResponse errorResponse(ErrorCode code, String message, String requestId) {
-    return Engine.error(code, message, requestId, null);
+  public SnapserveConfig config() {
+    return config;
+  }
+
+  /**
+   * Reads a request body for a transport, never more than {@code maxPayloadBytes} + 1 bytes: a body
+   * announced or found to be larger is refused with {@link ErrorCode#PAYLOAD_TOO_LARGE} without
+   * being read in full.
+   *
+   * @param declaredLength the Content-Length, or -1 when unknown (chunked)
+   */
+  public byte[] readBody(InputStream in, long declaredLength) throws IOException {
+    long limit = config.maxPayloadBytes();
+    if (declaredLength > limit) throw Engine.payloadTooLarge(declaredLength + " bytes", limit);
+    if (declaredLength == 0) return new byte[0];
+    int cap =
+        (int) Math.min(declaredLength > 0 ? declaredLength : limit + 1, Integer.MAX_VALUE - 8);
+    byte[] body = in.readNBytes(cap);
+    if (body.length > limit) throw Engine.payloadTooLarge("more than " + limit + " bytes", limit);
+    return body;
+  }
+
+  /**
+   * The error response of the contract, for an adapter's own transport errors; a null request id
+   * gets a generated one, as the service's own errors do.
+   */
+  public ServeResponse errorResponse(ErrorCode code, String message, String requestId) {
+    return Engine.error(
+        code, message, requestId != null ? requestId : engine.nextRequestId(), null);
   }
 
   @Override

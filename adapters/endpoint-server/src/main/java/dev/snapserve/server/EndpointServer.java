@@ -45,7 +45,7 @@ public final class EndpointServer implements AutoCloseable {
   public EndpointServer(InferenceService service, ServerConfig config) {
     this.service = service;
     this.config = config;
-    this.bridge = new HttpBridge(service, config.maxPayloadBytes());
+    this.bridge = new HttpBridge(service);
   }
 
   /**

@@ -39,7 +39,7 @@ public final class Serve {
    * @param name model name for a bare .onnx file, or null for its file name without {@code .onnx}
    * @param version model version for a bare .onnx file, or null for {@value #DEFAULT_VERSION}
    * @param config the service's configuration (payload and batch limits, routes, priming, ...)
-   * @param server the transport's configuration; its body cap is set to the service's
+   * @param server the transport's configuration
    * @param out where the one "serving ..." line goes
    */
   public static EndpointServer start(
@@ -61,7 +61,7 @@ public final class Serve {
     EndpointServer endpoint;
     try {
       service.prime(config.primeIterations());
-      endpoint = new EndpointServer(service, server.withMaxPayloadBytes(config.maxPayloadBytes()));
+      endpoint = new EndpointServer(service, server);
       endpoint.start();
     } catch (SnapserveException e) {
       service.close();

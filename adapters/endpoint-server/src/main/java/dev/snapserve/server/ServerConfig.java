@@ -16,15 +16,10 @@ import java.util.Map;
  * @param threads request worker threads (default 2 x available processors). Platform threads, not
  *     virtual: a model run is CPU-bound native code and the core pools buffers per request, so more
  *     threads than this only queue inside ONNX Runtime. {@code SNAPSERVE_SERVER_THREADS}
- * @param maxPayloadBytes largest request body the server reads (default 6 MiB, the same default and
- *     the same variable as {@link SnapserveConfig#maxPayloadBytes}); a longer body is answered 413
- *     without being read further ({@code Serve} sets it to the service's limit). {@code
- *     SNAPSERVE_MAX_PAYLOAD_BYTES}
  * @param shutdownGrace how long {@link EndpointServer#close} waits for in-flight requests (default
  *     5 s). {@code SNAPSERVE_SHUTDOWN_GRACE_SECONDS}
  */
-public record ServerConfig(
-    String host, int port, int threads, long maxPayloadBytes, Duration shutdownGrace) {
+public record ServerConfig(String host, int port, int threads, Duration shutdownGrace) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -36,7 +31,6 @@ public record ServerConfig(
       throw new IllegalArgumentException("port must be 0..65535 (0 = any free port), got " + port);
     }
     if (threads <= 0) throw new IllegalArgumentException("threads must be > 0, got " + threads);
-    if (maxPayloadBytes <= 0) throw new IllegalArgumentException("maxPayloadBytes must be > 0");
     if (shutdownGrace == null || shutdownGrace.isNegative()) {
       throw new IllegalArgumentException("shutdownGrace must be zero or positive");
     }
@@ -47,7 +41,6 @@ public record ServerConfig(
         DEFAULT_HOST,
         DEFAULT_PORT,
         2 * Runtime.getRuntime().availableProcessors(),
-        SnapserveConfig.LAMBDA_PAYLOAD_LIMIT,
         DEFAULT_SHUTDOWN_GRACE);
   }
 
@@ -59,29 +52,24 @@ public record ServerConfig(
         host == null || host.isBlank() ? d.host : host.trim(),
         (int) longVar(env, "PORT", d.port, Integer.MAX_VALUE),
         (int) longVar(env, "SERVER_THREADS", d.threads, Integer.MAX_VALUE),
-        longVar(env, "MAX_PAYLOAD_BYTES", d.maxPayloadBytes, Long.MAX_VALUE),
         Duration.ofSeconds(
             longVar(env, "SHUTDOWN_GRACE_SECONDS", d.shutdownGrace.toSeconds(), Long.MAX_VALUE)));
   }
 
   public ServerConfig withHost(String newHost) {
-    return new ServerConfig(newHost, port, threads, maxPayloadBytes, shutdownGrace);
+    return new ServerConfig(newHost, port, threads, shutdownGrace);
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, threads, maxPayloadBytes, shutdownGrace);
+    return new ServerConfig(host, newPort, threads, shutdownGrace);
   }
 
   public ServerConfig withThreads(int newThreads) {
-    return new ServerConfig(host, port, newThreads, maxPayloadBytes, shutdownGrace);
-  }
-
-  public ServerConfig withMaxPayloadBytes(long bytes) {
-    return new ServerConfig(host, port, threads, bytes, shutdownGrace);
+    return new ServerConfig(host, port, newThreads, shutdownGrace);
   }
 
   public ServerConfig withShutdownGrace(Duration grace) {
-    return new ServerConfig(host, port, threads, maxPayloadBytes, grace);
+    return new ServerConfig(host, port, threads, grace);
   }
 
   private static long longVar(Map<String, String> env, String name, long dflt, long max) {

@@ -58,9 +58,7 @@ class EndpointServerIT {
             d.canaryKeyHeader(),
             1);
     server =
-        new EndpointServer(
-            InferenceService.create(config),
-            ServerConfig.defaults().withPort(0).withMaxPayloadBytes(PAYLOAD_LIMIT));
+        new EndpointServer(InferenceService.create(config), ServerConfig.defaults().withPort(0));
     address = server.start();
     base = server.baseUri();
   }

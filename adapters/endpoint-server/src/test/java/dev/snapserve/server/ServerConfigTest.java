@@ -3,7 +3,6 @@ package dev.snapserve.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.snapserve.functions.SnapserveConfig;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,25 +14,20 @@ class ServerConfigTest {
     assertThat(d.host()).isEqualTo("127.0.0.1");
     assertThat(d.port()).isEqualTo(8080);
     assertThat(d.threads()).isEqualTo(2 * Runtime.getRuntime().availableProcessors());
-    assertThat(d.maxPayloadBytes())
-        .isEqualTo(SnapserveConfig.defaults().maxPayloadBytes())
-        .isEqualTo(6 * 1024 * 1024);
     assertThat(d.shutdownGrace()).isEqualTo(Duration.ofSeconds(5));
     assertThat(ServerConfig.fromEnv(Map.of())).isEqualTo(d);
   }
 
   @Test
-  void environmentOverridesAndSharesThePayloadVariableWithTheCore() {
+  void environmentOverridesTheDefaults() {
     Map<String, String> env =
         Map.of(
             "SNAPSERVE_HOST", "0.0.0.0",
             "SNAPSERVE_PORT", "0",
             "SNAPSERVE_SERVER_THREADS", "3",
-            "SNAPSERVE_MAX_PAYLOAD_BYTES", "1000",
             "SNAPSERVE_SHUTDOWN_GRACE_SECONDS", "0");
     ServerConfig c = ServerConfig.fromEnv(env);
-    assertThat(c).isEqualTo(new ServerConfig("0.0.0.0", 0, 3, 1000, Duration.ZERO));
-    assertThat(c.maxPayloadBytes()).isEqualTo(SnapserveConfig.fromEnv(env).maxPayloadBytes());
+    assertThat(c).isEqualTo(new ServerConfig("0.0.0.0", 0, 3, Duration.ZERO));
   }
 
   @Test

@@ -29,32 +29,20 @@ public final class PredictFunction implements HttpFunction {
   public static final String DEFAULT_BUNDLE_DIR = "model";
 
   private final InferenceService service;
-  private final long maxPayloadBytes;
 
   /** Used by the Functions Framework: everything from the environment. */
   public PredictFunction() {
-    this(config(System.getenv()));
+    this(boot(config(System.getenv())));
   }
 
-  private PredictFunction(SnapserveConfig config) {
-    this(boot(config), config.maxPayloadBytes());
-  }
-
-  /** Used by tests: a ready service, with the default request body limit (6 MiB). */
+  /** Used by tests: a ready service (its config sets the request body limit). */
   public PredictFunction(InferenceService service) {
-    this(service, SnapserveConfig.defaults().maxPayloadBytes());
-  }
-
-  /** Used by tests: a ready service and the largest request body read, in bytes. */
-  public PredictFunction(InferenceService service, long maxPayloadBytes) {
-    if (maxPayloadBytes <= 0) throw new IllegalArgumentException("maxPayloadBytes must be > 0");
     this.service = service;
-    this.maxPayloadBytes = maxPayloadBytes;
   }
 
   @Override
   public void service(HttpRequest request, HttpResponse response) throws IOException {
-    FunctionsHttp.write(FunctionsHttp.handle(service, maxPayloadBytes, request), response);
+    FunctionsHttp.write(FunctionsHttp.handle(service, request), response);
   }
 
   /** The configuration from an environment map, with the default bundle directory applied. */

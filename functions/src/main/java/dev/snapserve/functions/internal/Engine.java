@@ -51,6 +51,10 @@ public final class Engine {
     ids = new RequestIds();
   }
 
+  public String nextRequestId() {
+    return ids.next();
+  }
+
   /** Warm-up: see {@link Primer}. */
   public int prime(int iterations) {
     return Primer.prime(this, iterations);
@@ -66,7 +70,7 @@ public final class Engine {
 
   ServeResponse handle(ServeRequest request, RequestListener observer) {
     long start = System.nanoTime();
-    String requestId = request.requestId() != null ? request.requestId() : ids.next();
+    String requestId = request.requestId() != null ? request.requestId() : nextRequestId();
     Exchange x = new Exchange(request, requestId);
     ServeResponse response;
     Throwable failure = null;
@@ -288,13 +292,7 @@ public final class Engine {
 
   private void checkBody(ServeRequest request, byte[] body) {
     if (body.length > config.maxPayloadBytes()) {
-      throw new SnapserveException(
-          ErrorCode.PAYLOAD_TOO_LARGE,
-          "request body is "
-              + body.length
-              + " bytes; the limit is "
-              + config.maxPayloadBytes()
-              + " (SNAPSERVE_MAX_PAYLOAD_BYTES)");
+      throw payloadTooLarge(body.length + " bytes", config.maxPayloadBytes());
     }
     String type = request.header("content-type");
     if (type != null && !isJson(type)) {
@@ -303,6 +301,16 @@ public final class Engine {
           "content type '" + type + "' is not supported; send application/json");
     }
     if (body.length == 0) throw SnapserveException.invalid("request body is empty; send JSON");
+  }
+
+  public static SnapserveException payloadTooLarge(String size, long limit) {
+    return new SnapserveException(
+        ErrorCode.PAYLOAD_TOO_LARGE,
+        "request body is "
+            + size
+            + "; the limit is "
+            + limit
+            + " bytes (SNAPSERVE_MAX_PAYLOAD_BYTES)");
   }
 
   /** JSON, or curl's default for -d (application/x-www-form-urlencoded), which carries JSON too. */

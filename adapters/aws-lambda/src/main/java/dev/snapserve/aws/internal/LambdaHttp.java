@@ -40,16 +40,14 @@ public final class LambdaHttp {
       response = service.handle(event.toServeRequest(awsRequestId));
     } catch (JsonProcessingException e) {
       event = new LambdaEvent();
-      response = error(ErrorCode.INVALID_INPUT, "the event is not valid JSON", awsRequestId);
+      response =
+          service.errorResponse(
+              ErrorCode.INVALID_INPUT, "the event is not valid JSON", awsRequestId);
     } catch (SnapserveException e) {
       event = new LambdaEvent();
-      response = error(e.code(), e.getMessage(), awsRequestId);
+      response = service.errorResponse(e.code(), e.getMessage(), awsRequestId);
     }
     write(event, response, out);
-  }
-
-  private static ServeResponse error(ErrorCode code, String message, String requestId) {
-    return InferenceService.errorResponse(code, message, requestId);
   }
 
   static void write(LambdaEvent event, ServeResponse r, OutputStream out) throws IOException {

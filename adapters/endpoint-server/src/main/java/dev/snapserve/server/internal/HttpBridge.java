@@ -7,13 +7,12 @@ import dev.snapserve.functions.ErrorCode;
 import dev.snapserve.functions.InferenceService;
 import dev.snapserve.functions.ServeRequest;
 import dev.snapserve.functions.ServeResponse;
+import dev.snapserve.functions.SnapserveException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -32,13 +31,11 @@ public final class HttpBridge implements HttpHandler {
   static final int MAX_REQUEST_ID_LENGTH = 128;
 
   private final InferenceService service;
-  private final long maxPayloadBytes;
   private final AtomicInteger inFlight = new AtomicInteger();
   private volatile boolean draining;
 
-  public HttpBridge(InferenceService service, long maxPayloadBytes) {
+  public HttpBridge(InferenceService service) {
     this.service = service;
-    this.maxPayloadBytes = maxPayloadBytes;
   }
 
   /** Requests being handled right now. */
@@ -80,15 +77,13 @@ public final class HttpBridge implements HttpHandler {
     Map<String, String> headers = firstValues(exchange.getRequestHeaders());
     String requestId = requestId(exchange.getRequestHeaders().getFirst("X-Request-Id"));
 
-    // refuse an announced oversize body before reading any of it
-    long declared = contentLength(exchange.getRequestHeaders());
-    if (declared > maxPayloadBytes) {
-      respond(exchange, tooLarge(declared + " bytes", requestId), true);
-      return;
-    }
-    byte[] body = readBody(exchange.getRequestBody(), declared);
-    if (body == null) {
-      respond(exchange, tooLarge("more than " + maxPayloadBytes + " bytes", requestId), true);
+    // an oversize body is refused without being read in full (an announced one, not at all)
+    byte[] body;
+    try {
+      body =
+          service.readBody(exchange.getRequestBody(), contentLength(exchange.getRequestHeaders()));
+    } catch (SnapserveException e) {
+      respond(exchange, service.errorResponse(e.code(), e.getMessage(), requestId), true);
       return;
     }
 
@@ -113,46 +108,22 @@ public final class HttpBridge implements HttpHandler {
         System.err.println("snapserve: request " + requestId + " failed unexpectedly");
         e.printStackTrace();
         response =
-            InferenceService.errorResponse(
-                ErrorCode.INTERNAL,
-                "internal error; see the service log",
-                requestId != null ? requestId : newRequestId());
+            service.errorResponse(
+                ErrorCode.INTERNAL, "internal error; see the service log", requestId);
       }
     }
     respond(exchange, response, false);
   }
 
-  /**
-   * Reads the body, never more than the limit plus one byte; null when it is over the limit. A
-   * declared length within the limit is read exactly; a chunked body up to the cap.
-   */
-  private byte[] readBody(InputStream in, long declared) throws IOException {
-    if (declared == 0) return new byte[0];
-    int cap = (int) Math.min(maxPayloadBytes + 1, Integer.MAX_VALUE - 8);
-    byte[] body = in.readNBytes(declared > 0 ? (int) declared : cap);
-    return body.length > maxPayloadBytes ? null : body;
-  }
-
-  private ServeResponse tooLarge(String size, String requestId) {
-    return InferenceService.errorResponse(
-        ErrorCode.PAYLOAD_TOO_LARGE,
-        "request body is "
-            + size
-            + "; the limit is "
-            + maxPayloadBytes
-            + " (SNAPSERVE_MAX_PAYLOAD_BYTES)",
-        requestId != null ? requestId : newRequestId());
-  }
-
   /** The SageMaker aliases accept one method each (GET also answers HEAD). */
-  private static ServeResponse requireMethod(
+  private ServeResponse requireMethod(
       String actual, String path, String allowed, String requestId) {
     if (actual.equals(allowed) || (allowed.equals("GET") && actual.equals("HEAD"))) return null;
     ServeResponse error =
-        InferenceService.errorResponse(
+        service.errorResponse(
             ErrorCode.METHOD_NOT_ALLOWED,
             actual + " is not allowed on " + path + "; use " + allowed,
-            requestId != null ? requestId : newRequestId());
+            requestId);
     Map<String, String> headers = new HashMap<>(error.headers());
     headers.put("Allow", allowed);
     return new ServeResponse(error.status(), headers, error.body());
@@ -207,10 +178,5 @@ public final class HttpBridge implements HttpHandler {
     if (header == null) return null;
     String id = header.trim();
     return id.isEmpty() || id.length() > MAX_REQUEST_ID_LENGTH ? null : id;
-  }
-
-  /** An id for answers the transport gives without the service (which generates its own). */
-  private static String newRequestId() {
-    return UUID.randomUUID().toString();
   }
 }

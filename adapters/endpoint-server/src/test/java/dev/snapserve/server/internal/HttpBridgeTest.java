@@ -28,7 +28,10 @@ class HttpBridgeTest {
   @BeforeAll
   static void load() {
     service =
-        InferenceService.create(SnapserveConfig.defaults().withBundles(List.of(Fixtures.demo())));
+        InferenceService.create(
+            SnapserveConfig.defaults()
+                .withBundles(List.of(Fixtures.demo()))
+                .withMaxPayloadBytes(LIMIT));
   }
 
   @AfterAll
@@ -41,7 +44,7 @@ class HttpBridgeTest {
     CountingStream endless = new CountingStream(Long.MAX_VALUE);
     FakeExchange x = new FakeExchange("POST", "/v1/predict", endless);
     x.requestHeaders.add("Transfer-Encoding", "chunked");
-    new HttpBridge(service, LIMIT).handle(x);
+    new HttpBridge(service).handle(x);
 
     assertThat(endless.read).isEqualTo(LIMIT + 1);
     assertThat(x.status).isEqualTo(413);
@@ -57,7 +60,7 @@ class HttpBridgeTest {
     FakeExchange x = new FakeExchange("POST", "/v1/predict", body);
     x.requestHeaders.add("Content-Length", "5000");
     x.requestHeaders.add("X-Request-Id", "big-1");
-    new HttpBridge(service, LIMIT).handle(x);
+    new HttpBridge(service).handle(x);
 
     assertThat(body.read).isZero();
     assertThat(x.status).isEqualTo(413);
@@ -73,7 +76,7 @@ class HttpBridgeTest {
     x.requestHeaders.add("Content-Length", Integer.toString(json.length));
     x.requestHeaders.add("content-type", "application/json");
     x.requestHeaders.add("X-Request-Id", "  id-7 ");
-    new HttpBridge(service, LIMIT).handle(x);
+    new HttpBridge(service).handle(x);
 
     assertThat(x.status).as(x.body.toString()).isEqualTo(200);
     assertThat(x.declaredLength).isEqualTo(x.body.size()).isPositive();
@@ -86,7 +89,7 @@ class HttpBridgeTest {
   void overlongRequestIdIsReplaced() {
     FakeExchange x = new FakeExchange("GET", "/v2/health/ready", InputStream.nullInputStream());
     x.requestHeaders.add("X-Request-Id", "x".repeat(HttpBridge.MAX_REQUEST_ID_LENGTH + 1));
-    new HttpBridge(service, LIMIT).handle(x);
+    new HttpBridge(service).handle(x);
     assertThat(x.status).isEqualTo(200);
     assertThat(x.responseHeaders.getFirst("X-Request-Id")).isNotBlank().hasSizeLessThan(100);
   }
@@ -94,9 +97,9 @@ class HttpBridgeTest {
   @Test
   void headSendsTheLengthOfAGetAndNoBody() {
     FakeExchange get = new FakeExchange("GET", "/v2/health/ready", InputStream.nullInputStream());
-    new HttpBridge(service, LIMIT).handle(get);
+    new HttpBridge(service).handle(get);
     FakeExchange head = new FakeExchange("HEAD", "/v2/health/ready", InputStream.nullInputStream());
-    new HttpBridge(service, LIMIT).handle(head);
+    new HttpBridge(service).handle(head);
 
     assertThat(head.status).isEqualTo(200);
     assertThat(head.declaredLength).isEqualTo(-1);
@@ -107,7 +110,7 @@ class HttpBridgeTest {
 
   @Test
   void whileDrainingEveryResponseClosesItsConnection() {
-    HttpBridge bridge = new HttpBridge(service, LIMIT);
+    HttpBridge bridge = new HttpBridge(service);
     bridge.drain();
     FakeExchange x = new FakeExchange("GET", "/ping", InputStream.nullInputStream());
     bridge.handle(x);

@@ -6,8 +6,8 @@ import dev.snapserve.functions.ErrorCode;
 import dev.snapserve.functions.InferenceService;
 import dev.snapserve.functions.ServeRequest;
 import dev.snapserve.functions.ServeResponse;
+import dev.snapserve.functions.SnapserveException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 
 /**
  * Functions Framework HTTP to and from {@link ServeRequest}/{@link ServeResponse}. Routes, errors
- * and JSON all live in snapserve-functions; the only error made here is the body-size refusal,
- * which must happen before the body is read.
+ * and JSON all live in snapserve-functions; the body is read through {@link
+ * InferenceService#readBody}, which refuses an oversized one before reading it all.
  */
 public final class FunctionsHttp {
   public static final String TRACE_HEADER = "x-cloud-trace-context";
@@ -26,24 +26,17 @@ public final class FunctionsHttp {
   private FunctionsHttp() {}
 
   /** Converts, serves and never throws for anything a caller sends. */
-  public static ServeResponse handle(
-      InferenceService service, long maxPayloadBytes, HttpRequest request) {
+  public static ServeResponse handle(InferenceService service, HttpRequest request) {
     Map<String, String> headers = firstValues(request.getHeaders());
     String requestId = traceId(headers.get(TRACE_HEADER));
-    long declared = request.getContentLength();
-    if (declared > maxPayloadBytes)
-      return tooLarge(declared + " bytes", maxPayloadBytes, requestId);
     byte[] body;
     try {
-      // one byte over the limit is enough to refuse: an oversized body is never read in full
-      InputStream in = request.getInputStream();
-      body = in.readNBytes((int) Math.min(maxPayloadBytes + 1, Integer.MAX_VALUE - 8));
+      body = service.readBody(request.getInputStream(), request.getContentLength());
+    } catch (SnapserveException e) {
+      return service.errorResponse(e.code(), e.getMessage(), requestId);
     } catch (IOException e) {
-      return InferenceService.errorResponse(
+      return service.errorResponse(
           ErrorCode.INVALID_INPUT, "the request body could not be read", requestId);
-    }
-    if (body.length > maxPayloadBytes) {
-      return tooLarge("over " + maxPayloadBytes + " bytes", maxPayloadBytes, requestId);
     }
     return service.handle(
         ServeRequest.of(request.getMethod(), request.getPath(), headers, body, requestId));
@@ -84,16 +77,5 @@ public final class FunctionsHttp {
           }
         });
     return first;
-  }
-
-  private static ServeResponse tooLarge(String size, long limit, String requestId) {
-    return InferenceService.errorResponse(
-        ErrorCode.PAYLOAD_TOO_LARGE,
-        "request body is "
-            + size
-            + "; the limit is "
-            + limit
-            + " bytes (SNAPSERVE_MAX_PAYLOAD_BYTES)",
-        requestId);
   }
 }
