@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class InvokeLambdaCommandTest {
+class SnapserveCliTest {
   final ByteArrayOutputStream out = new ByteArrayOutputStream();
   final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
@@ -90,6 +90,15 @@ class InvokeLambdaCommandTest {
     assertThat(err.toString())
         .startsWith("snapserve: ")
         .contains("has no manifest.json")
+        .doesNotContain("\tat ");
+  }
+
+  @Test
+  void serveRefusesAMissingModelWithOneLine(@TempDir Path tmp) {
+    int code = run("serve", "--port", "0", "--model", tmp.resolve("nope.onnx").toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .startsWith("snapserve: no such file or directory")
         .doesNotContain("\tat ");
   }
 }
