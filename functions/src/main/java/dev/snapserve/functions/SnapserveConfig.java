@@ -60,17 +60,28 @@ public record SnapserveConfig(
   }
 
   public static SnapserveConfig defaults() {
-    return new SnapserveConfig(
-        List.of(),
-        LAMBDA_PAYLOAD_LIMIT,
-        256,
-        false,
-        Runtime.getRuntime().availableProcessors(),
-        "all",
-        null,
-        null,
-        "X-Request-Key",
-        16);
+    return builder().build();
+  }
+
+  /** A builder starting from the documented defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from this configuration. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.bundles = bundles;
+    b.maxPayloadBytes = maxPayloadBytes;
+    b.maxBatchSize = maxBatchSize;
+    b.allowNonFinite = allowNonFinite;
+    b.intraOpThreads = intraOpThreads;
+    b.graphOptimization = graphOptimization;
+    b.routes = routes;
+    b.versionLabels = versionLabels;
+    b.canaryKeyHeader = canaryKeyHeader;
+    b.primeIterations = primeIterations;
+    return b;
   }
 
   /**
@@ -96,59 +107,112 @@ public record SnapserveConfig(
               + optimization
               + "'");
     }
-    return new SnapserveConfig(
-        bundles,
-        longVar(env, "MAX_PAYLOAD_BYTES", d.maxPayloadBytes, 1, Long.MAX_VALUE),
-        (int) longVar(env, "MAX_BATCH_SIZE", d.maxBatchSize, 1, Integer.MAX_VALUE),
-        boolVar(env, "ALLOW_NON_FINITE", d.allowNonFinite),
-        (int) longVar(env, "INTRA_OP_THREADS", d.intraOpThreads, 1, Integer.MAX_VALUE),
-        optimization,
-        env.get(PREFIX + "ROUTES"),
-        env.get(PREFIX + "VERSION_LABELS"),
-        env.getOrDefault(PREFIX + "CANARY_KEY_HEADER", d.canaryKeyHeader),
-        (int) longVar(env, "PRIME_ITERATIONS", d.primeIterations, 0, Integer.MAX_VALUE));
+    return builder()
+        .bundles(bundles)
+        .maxPayloadBytes(longVar(env, "MAX_PAYLOAD_BYTES", d.maxPayloadBytes, 1, Long.MAX_VALUE))
+        .maxBatchSize((int) longVar(env, "MAX_BATCH_SIZE", d.maxBatchSize, 1, Integer.MAX_VALUE))
+        .allowNonFinite(boolVar(env, "ALLOW_NON_FINITE", d.allowNonFinite))
+        .intraOpThreads(
+            (int) longVar(env, "INTRA_OP_THREADS", d.intraOpThreads, 1, Integer.MAX_VALUE))
+        .graphOptimization(optimization)
+        .routes(env.get(PREFIX + "ROUTES"))
+        .versionLabels(env.get(PREFIX + "VERSION_LABELS"))
+        .canaryKeyHeader(env.getOrDefault(PREFIX + "CANARY_KEY_HEADER", d.canaryKeyHeader))
+        .primeIterations(
+            (int) longVar(env, "PRIME_ITERATIONS", d.primeIterations, 0, Integer.MAX_VALUE))
+        .build();
   }
 
   public SnapserveConfig withBundles(List<Path> newBundles) {
-    return new SnapserveConfig(
-        newBundles,
-        maxPayloadBytes,
-        maxBatchSize,
-        allowNonFinite,
-        intraOpThreads,
-        graphOptimization,
-        routes,
-        versionLabels,
-        canaryKeyHeader,
-        primeIterations);
+    return toBuilder().bundles(newBundles).build();
   }
 
   public SnapserveConfig withMaxPayloadBytes(long bytes) {
-    return new SnapserveConfig(
-        bundles,
-        bytes,
-        maxBatchSize,
-        allowNonFinite,
-        intraOpThreads,
-        graphOptimization,
-        routes,
-        versionLabels,
-        canaryKeyHeader,
-        primeIterations);
+    return toBuilder().maxPayloadBytes(bytes).build();
   }
 
   public SnapserveConfig withRouting(String newRoutes, String newVersionLabels) {
-    return new SnapserveConfig(
-        bundles,
-        maxPayloadBytes,
-        maxBatchSize,
-        allowNonFinite,
-        intraOpThreads,
-        graphOptimization,
-        newRoutes,
-        newVersionLabels,
-        canaryKeyHeader,
-        primeIterations);
+    return toBuilder().routes(newRoutes).versionLabels(newVersionLabels).build();
+  }
+
+  /** Builds a {@link SnapserveConfig}; every field starts at its documented default. */
+  public static final class Builder {
+    private List<Path> bundles = List.of();
+    private long maxPayloadBytes = LAMBDA_PAYLOAD_LIMIT;
+    private int maxBatchSize = 256;
+    private boolean allowNonFinite;
+    private int intraOpThreads = Runtime.getRuntime().availableProcessors();
+    private String graphOptimization = "all";
+    private String routes;
+    private String versionLabels;
+    private String canaryKeyHeader = "X-Request-Key";
+    private int primeIterations = 16;
+
+    private Builder() {}
+
+    public Builder bundles(List<Path> v) {
+      bundles = v;
+      return this;
+    }
+
+    public Builder maxPayloadBytes(long v) {
+      maxPayloadBytes = v;
+      return this;
+    }
+
+    public Builder maxBatchSize(int v) {
+      maxBatchSize = v;
+      return this;
+    }
+
+    public Builder allowNonFinite(boolean v) {
+      allowNonFinite = v;
+      return this;
+    }
+
+    public Builder intraOpThreads(int v) {
+      intraOpThreads = v;
+      return this;
+    }
+
+    public Builder graphOptimization(String v) {
+      graphOptimization = v;
+      return this;
+    }
+
+    public Builder routes(String v) {
+      routes = v;
+      return this;
+    }
+
+    public Builder versionLabels(String v) {
+      versionLabels = v;
+      return this;
+    }
+
+    public Builder canaryKeyHeader(String v) {
+      canaryKeyHeader = v;
+      return this;
+    }
+
+    public Builder primeIterations(int v) {
+      primeIterations = v;
+      return this;
+    }
+
+    public SnapserveConfig build() {
+      return new SnapserveConfig(
+          bundles,
+          maxPayloadBytes,
+          maxBatchSize,
+          allowNonFinite,
+          intraOpThreads,
+          graphOptimization,
+          routes,
+          versionLabels,
+          canaryKeyHeader,
+          primeIterations);
+    }
   }
 
   /** An integer variable within [min, max]; never narrowed silently. */

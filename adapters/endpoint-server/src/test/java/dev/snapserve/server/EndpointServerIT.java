@@ -44,19 +44,13 @@ class EndpointServerIT {
 
   @BeforeAll
   static void start() {
-    SnapserveConfig d = SnapserveConfig.defaults();
     SnapserveConfig config =
-        new SnapserveConfig(
-            List.of(Fixtures.demo(), Fixtures.bundle("textcls")),
-            PAYLOAD_LIMIT,
-            BATCH_LIMIT,
-            false,
-            d.intraOpThreads(),
-            d.graphOptimization(),
-            null,
-            null,
-            d.canaryKeyHeader(),
-            1);
+        SnapserveConfig.builder()
+            .bundles(List.of(Fixtures.demo(), Fixtures.bundle("textcls")))
+            .maxPayloadBytes(PAYLOAD_LIMIT)
+            .maxBatchSize(BATCH_LIMIT)
+            .primeIterations(1)
+            .build();
     server =
         new EndpointServer(InferenceService.create(config), ServerConfig.defaults().withPort(0));
     address = server.start();

@@ -27,18 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code snapserve serve} end to end: load, prime, bind, print, answer. */
 class ServeIT {
-  static final SnapserveConfig CONFIG =
-      new SnapserveConfig(
-          List.of(),
-          SnapserveConfig.LAMBDA_PAYLOAD_LIMIT,
-          256,
-          false,
-          Runtime.getRuntime().availableProcessors(),
-          "all",
-          null,
-          null,
-          "X-Request-Key",
-          2);
+  static final SnapserveConfig CONFIG = SnapserveConfig.builder().primeIterations(2).build();
   static final ServerConfig EPHEMERAL = ServerConfig.defaults().withPort(0);
 
   @Test

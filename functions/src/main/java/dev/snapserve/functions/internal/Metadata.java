@@ -53,15 +53,18 @@ final class Metadata {
           g.writeEndObject();
           g.writeEndObject();
           g.writeEndObject();
-          if (m.manifest().labels() != null) {
-            g.writeFieldName("labels");
-            g.writeStartArray();
-            for (String l : m.manifest().labels()) g.writeString(l);
-            g.writeEndArray();
-          }
+          labels(g, m);
           g.writeEndObject();
           g.writeEndObject();
         });
+  }
+
+  /** "labels": [...], when the manifest has class labels. */
+  private static void labels(JsonGenerator g, OrtModel m) throws IOException {
+    if (m.manifest().labels() == null) return;
+    g.writeArrayFieldStart("labels");
+    for (String l : m.manifest().labels()) g.writeString(l);
+    g.writeEndArray();
   }
 
   private static void tfTensors(JsonGenerator g, String field, List<TensorSpec> specs)
@@ -137,10 +140,7 @@ final class Metadata {
           oipTensors(g, "outputs", m.signature().outputs());
           if (m.manifest().labels() != null) {
             g.writeObjectFieldStart("parameters");
-            g.writeFieldName("labels");
-            g.writeStartArray();
-            for (String l : m.manifest().labels()) g.writeString(l);
-            g.writeEndArray();
+            labels(g, m);
             g.writeEndObject();
           }
           g.writeEndObject();
