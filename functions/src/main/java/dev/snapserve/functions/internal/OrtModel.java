@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * One loaded model: its manifest and a single ONNX Runtime session, shared by all requests ({@link
@@ -198,9 +199,14 @@ public final class OrtModel implements AutoCloseable {
     }
   }
 
+  /** Source locations ("/onnxruntime_src/.../gather.cc:123 Foo::Bar") say nothing to a caller. */
+  private static final Pattern SOURCE_LOCATION =
+      Pattern.compile("\\S+\\.(?:cc|cpp|h):\\d+(?:\\s+[\\w:<>,*&~ ]*::[\\w~]+\\([^)]*\\))?\\s*");
+
+  /** ONNX Runtime's message, first line only and without native source locations. */
   static String firstLine(Exception e) {
     String m = String.valueOf(e.getMessage());
     int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
+    return SOURCE_LOCATION.matcher(nl < 0 ? m : m.substring(0, nl)).replaceAll("").strip();
   }
 }
