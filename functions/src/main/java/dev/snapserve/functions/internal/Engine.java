@@ -132,7 +132,7 @@ public final class Engine {
   private ServeResponse dispatch(Exchange x) {
     String path = x.request.path();
     if (path.length() > 1 && path.endsWith("/")) path = path.substring(0, path.length() - 1);
-    if (path.endsWith("/predict") && path.matches("/v\\d+/predict")) {
+    if (isVersionedPredict(path)) {
       x.route = "/{api}/predict";
       requirePost(x);
       String api = path.substring(1, path.indexOf('/', 1));
@@ -316,6 +316,15 @@ public final class Engine {
   }
 
   // ---- helpers -----------------------------------------------------------------------------
+
+  /** {@code /v<digits>/predict}, checked by hand: it runs on every request. */
+  static boolean isVersionedPredict(String path) {
+    int slash = path.indexOf('/', 2);
+    if (!path.startsWith("/v") || slash < 3 || !path.startsWith("/predict", slash)) return false;
+    if (slash + "/predict".length() != path.length()) return false;
+    for (int i = 2; i < slash; i++) if (path.charAt(i) < '0' || path.charAt(i) > '9') return false;
+    return true;
+  }
 
   private static String header(Exchange x, String name) {
     return x.request.header(name.toLowerCase(Locale.ROOT));
