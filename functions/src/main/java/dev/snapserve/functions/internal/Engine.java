@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.snapserve.functions.ErrorCode;
+import dev.snapserve.functions.InferenceService;
 import dev.snapserve.functions.RequestListener;
 import dev.snapserve.functions.RequestOutcome;
 import dev.snapserve.functions.ServeRequest;
@@ -50,12 +51,16 @@ public final class Engine {
   }
 
   /** Warm-up: see {@link Primer}. */
-  public int prime(int iterations) {
-    return Primer.prime(this, iterations);
+  public int prime(int iterations, InferenceService.Transport transport) {
+    return Primer.prime(this, iterations, transport);
   }
 
   ModelRegistry registry() {
     return registry;
+  }
+
+  Router router() {
+    return router;
   }
 
   public ServeResponse handle(ServeRequest request) {

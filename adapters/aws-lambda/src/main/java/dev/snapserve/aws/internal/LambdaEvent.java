@@ -1,10 +1,14 @@
 package dev.snapserve.aws.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.snapserve.functions.ServeRequest;
 import dev.snapserve.functions.SnapserveException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -31,6 +35,8 @@ public final class LambdaEvent {
     ALB,
     UNKNOWN
   }
+
+  private static final JsonFactory EVENTS = new JsonFactory();
 
   Source source = Source.UNKNOWN;
   String method;
@@ -233,6 +239,60 @@ public final class LambdaEvent {
 
     @Override
     public void close() {}
+  }
+
+  /**
+   * An API Gateway HTTP API (payload 2.0) event carrying {@code r}, shaped like the real thing (the
+   * usual headers and request context, compact or pretty-printed), so priming with it walks the
+   * parser paths real events take.
+   */
+  static byte[] httpApiEvent(ServeRequest r, boolean pretty) {
+    ByteArrayBuilder out = new ByteArrayBuilder(1024);
+    try (JsonGenerator g = EVENTS.createGenerator(out)) {
+      if (pretty) g.useDefaultPrettyPrinter();
+      g.writeStartObject();
+      g.writeStringField("version", "2.0");
+      g.writeStringField("routeKey", "$default");
+      g.writeStringField("rawPath", r.path());
+      g.writeStringField("rawQueryString", "");
+      g.writeObjectFieldStart("headers");
+      g.writeStringField("accept", "*/*");
+      g.writeStringField("content-length", String.valueOf(r.body().length));
+      g.writeStringField("host", "prime.execute-api.local");
+      g.writeStringField("user-agent", "snapserve-prime");
+      g.writeStringField("x-amzn-trace-id", "Root=1-00000000-000000000000000000000000");
+      g.writeStringField("x-forwarded-for", "127.0.0.1");
+      g.writeStringField("x-forwarded-port", "443");
+      g.writeStringField("x-forwarded-proto", "https");
+      for (Map.Entry<String, String> h : r.headers().entrySet()) {
+        g.writeStringField(h.getKey(), h.getValue());
+      }
+      g.writeEndObject();
+      g.writeObjectFieldStart("requestContext");
+      g.writeStringField("accountId", "000000000000");
+      g.writeStringField("apiId", "prime");
+      g.writeStringField("domainName", "prime.execute-api.local");
+      g.writeStringField("domainPrefix", "prime");
+      g.writeObjectFieldStart("http");
+      g.writeStringField("method", r.method());
+      g.writeStringField("path", r.path());
+      g.writeStringField("protocol", "HTTP/1.1");
+      g.writeStringField("sourceIp", "127.0.0.1");
+      g.writeStringField("userAgent", "snapserve-prime");
+      g.writeEndObject();
+      if (r.requestId() != null) g.writeStringField("requestId", r.requestId());
+      g.writeStringField("routeKey", "$default");
+      g.writeStringField("stage", "$default");
+      g.writeStringField("time", "01/Jan/2026:00:00:00 +0000");
+      g.writeNumberField("timeEpoch", 1_767_225_600_000L);
+      g.writeEndObject();
+      g.writeStringField("body", new String(r.body(), StandardCharsets.UTF_8));
+      g.writeBooleanField("isBase64Encoded", false);
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // writing to memory does not fail
+    }
+    return out.toByteArray();
   }
 
   /** The transport-neutral request; {@code fallbackId} is used when the event carries none. */

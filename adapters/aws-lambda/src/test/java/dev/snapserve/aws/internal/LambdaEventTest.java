@@ -44,4 +44,22 @@ class LambdaEventTest {
     ServeRequest r = read(httpApiEvent(body));
     assertThat(r.body()).isEqualTo(body.getBytes(StandardCharsets.UTF_8));
   }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void primingEventsDecodeToTheRequestTheyCarry(boolean pretty) throws IOException {
+    ServeRequest sent =
+        ServeRequest.of(
+            "POST",
+            "/v1/models/digits:predict",
+            Map.of("content-type", "application/json"),
+            "{\"instances\":[[0]]}".getBytes(StandardCharsets.UTF_8),
+            "prime");
+    ServeRequest got = read(LambdaEvent.httpApiEvent(sent, pretty));
+    assertThat(got.method()).isEqualTo("POST");
+    assertThat(got.path()).isEqualTo(sent.path());
+    assertThat(got.headers()).containsAllEntriesOf(sent.headers());
+    assertThat(got.body()).isEqualTo(sent.body());
+    assertThat(got.requestId()).isEqualTo("prime");
+  }
 }
