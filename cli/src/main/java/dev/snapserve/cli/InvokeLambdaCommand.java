@@ -53,7 +53,7 @@ final class InvokeLambdaCommand implements Callable<Integer> {
     SnapserveConfig config = SnapserveConfig.fromEnv(System.getenv());
     try (InferenceService service =
         InferenceService.create(config, models.load(config), RequestListener.FAILURES_TO_STDERR)) {
-      if (prime) service.prime(config.primeIterations());
+      if (prime) PredictHandler.prime(service, config.primeIterations());
       ByteArrayOutputStream response = new ByteArrayOutputStream();
       new PredictHandler(service)
           .handleRequest(new ByteArrayInputStream(eventBytes), response, new LocalContext());

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The cloud-neutral inference service: loads bundles, serves every route (versioned predict, TF
@@ -67,7 +68,27 @@ public final class InferenceService implements AutoCloseable {
    * path; returns how many ran. Throws {@link ErrorCode#MODEL_LOAD} if a model cannot serve them.
    */
   public int prime(int iterations) {
-    return engine.prime(iterations);
+    return engine.prime(iterations, (request, service) -> service.apply(request));
+  }
+
+  /**
+   * Like {@link #prime(int)}, with every synthetic request travelling through an adapter's own path
+   * (its event decoding and response encoding), so that is warm for the first real request too.
+   * Priming requests are never reported to the {@link RequestListener}.
+   */
+  public int prime(int iterations, Transport transport) {
+    return engine.prime(iterations, transport);
+  }
+
+  /** An adapter's request path, for {@link #prime(int, Transport)}. */
+  @FunctionalInterface
+  public interface Transport {
+    /**
+     * Carries {@code request} the way the adapter receives requests (e.g. as an event), hands the
+     * decoded request to {@code service}, encodes the answer as the adapter would, and returns what
+     * {@code service} answered.
+     */
+    ServeResponse roundTrip(ServeRequest request, Function<ServeRequest, ServeResponse> service);
   }
 
   /** Re-creates per-environment state (random seeds, request-id prefix), e.g. after a restore. */

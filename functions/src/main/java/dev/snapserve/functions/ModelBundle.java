@@ -1,8 +1,8 @@
 package dev.snapserve.functions;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.snapserve.functions.internal.ManifestReader;
 import dev.snapserve.functions.internal.OrtModel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,10 +24,10 @@ import java.util.Map;
 public record ModelBundle(Path directory, Manifest manifest) {
   public static final String MANIFEST_FILE = "manifest.json";
 
-  static final ObjectMapper JSON =
-      new ObjectMapper()
-          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
-          .enable(SerializationFeature.INDENT_OUTPUT);
+  /** For writing only, and created on first use: object mapping is slow to start (see load). */
+  private static final class Writer {
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  }
 
   /** The model file's path. */
   public Path modelFile() {
@@ -39,7 +39,8 @@ public record ModelBundle(Path directory, Manifest manifest) {
     Path manifestPath = directory.resolve(MANIFEST_FILE);
     Manifest manifest;
     try {
-      manifest = JSON.readValue(manifestPath.toFile(), Manifest.class);
+      // streaming, not object mapping: keeps jackson-databind out of the cold start
+      manifest = ManifestReader.read(Files.readAllBytes(manifestPath));
     } catch (IOException e) {
       if (!Files.exists(manifestPath)) {
         throw loadError("no " + MANIFEST_FILE + " in bundle directory " + directory);
@@ -55,7 +56,7 @@ public record ModelBundle(Path directory, Manifest manifest) {
   /** Writes {@code manifest.json} into the directory (used for bundles derived on the fly). */
   public static ModelBundle write(Path directory, Manifest manifest) throws IOException {
     Files.createDirectories(directory);
-    JSON.writeValue(directory.resolve(MANIFEST_FILE).toFile(), manifest);
+    Writer.JSON.writeValue(directory.resolve(MANIFEST_FILE).toFile(), manifest);
     return new ModelBundle(directory, manifest);
   }
 

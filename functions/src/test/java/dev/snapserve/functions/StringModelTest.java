@@ -119,6 +119,6 @@ class StringModelTest {
 
   @Test
   void primingWorksForStringInputs() {
-    assertThat(service.prime(2)).isEqualTo(4);
+    assertThat(service.prime(2)).isEqualTo(2 * (2 + 1));
   }
 }

@@ -66,7 +66,16 @@ public final class PredictHandler implements RequestStreamHandler {
     SNAP_START.attach(service, config.primeIterations());
     boolean snapStart = "snap-start".equals(env.get("AWS_LAMBDA_INITIALIZATION_TYPE"));
     boolean primeOnInit = !"false".equalsIgnoreCase(env.get("SNAPSERVE_PRIME_ON_INIT"));
-    if (!snapStart && primeOnInit) service.prime(config.primeIterations());
+    if (!snapStart && primeOnInit) prime(service, config.primeIterations());
     return service;
+  }
+
+  /**
+   * Primes {@code service} the way init and SnapStart do: {@code iterations} rounds of synthetic
+   * requests, each through this handler's whole path (event in, response out), so the first real
+   * request finds the event decoding warm too. Returns how many requests ran.
+   */
+  public static int prime(InferenceService service, int iterations) {
+    return LambdaHttp.prime(service, iterations);
   }
 }

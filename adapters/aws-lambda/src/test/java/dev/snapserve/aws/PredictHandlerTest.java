@@ -198,8 +198,11 @@ class PredictHandlerTest {
   void snapStartHookPrimesBeforeCheckpointAndReseedsAfterRestore() {
     var hook = new dev.snapserve.aws.internal.SnapStartHook();
     hook.attach(service, 3);
+    LOG.reset();
     hook.beforeCheckpoint(null);
-    assertThat(hook.primed()).isEqualTo(3 * 2); // 3 iterations x (OIP + TF Serving) for one model
+    // 3 iterations x (OIP + TF Serving + /v1/predict) for one model
+    assertThat(hook.primed()).isEqualTo(3 * 3);
+    assertThat(LOG.size()).as("priming requests are not reported as metrics").isZero();
     hook.afterRestore(null);
     assertThat(service.handle(Fixtures.get("/v2/health/ready")).headers().get("X-Request-Id"))
         .as("a request id is still generated after restore")

@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.snapserve.functions.ErrorCode;
+import dev.snapserve.functions.InferenceService;
 import dev.snapserve.functions.RequestListener;
 import dev.snapserve.functions.RequestOutcome;
 import dev.snapserve.functions.ServeRequest;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.random.RandomGenerator;
-import java.util.regex.Pattern;
 
 /**
  * Every route of the service, transport-neutral: path dispatch, predict (decode, validate, run,
@@ -27,7 +27,6 @@ import java.util.regex.Pattern;
  */
 public final class Engine {
   private static final String JSON_TYPE = "application/json";
-  private static final Pattern API_PREDICT = Pattern.compile("/v\\d+/predict");
 
   private final SnapserveConfig config;
   private final ModelRegistry registry;
@@ -56,12 +55,16 @@ public final class Engine {
   }
 
   /** Warm-up: see {@link Primer}. */
-  public int prime(int iterations) {
-    return Primer.prime(this, iterations);
+  public int prime(int iterations, InferenceService.Transport transport) {
+    return Primer.prime(this, iterations, transport);
   }
 
   ModelRegistry registry() {
     return registry;
+  }
+
+  Router router() {
+    return router;
   }
 
   public ServeResponse handle(ServeRequest request) {
@@ -138,7 +141,7 @@ public final class Engine {
   private ServeResponse dispatch(Exchange x) {
     String path = x.request.path();
     if (path.length() > 1 && path.endsWith("/")) path = path.substring(0, path.length() - 1);
-    if (API_PREDICT.matcher(path).matches()) {
+    if (isVersionedPredict(path)) {
       x.route = "/{api}/predict";
       requirePost(x);
       String api = path.substring(1, path.indexOf('/', 1));
@@ -326,6 +329,15 @@ public final class Engine {
   }
 
   // ---- helpers -----------------------------------------------------------------------------
+
+  /** {@code /v<digits>/predict}, checked by hand: it runs on every request. */
+  static boolean isVersionedPredict(String path) {
+    int slash = path.indexOf('/', 2);
+    if (!path.startsWith("/v") || slash < 3 || !path.startsWith("/predict", slash)) return false;
+    if (slash + "/predict".length() != path.length()) return false;
+    for (int i = 2; i < slash; i++) if (path.charAt(i) < '0' || path.charAt(i) > '9') return false;
+    return true;
+  }
 
   private static String header(Exchange x, String name) {
     return x.request.header(name.toLowerCase(Locale.ROOT));

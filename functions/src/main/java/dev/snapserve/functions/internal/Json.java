@@ -29,7 +29,7 @@ public final class Json {
     } catch (IOException e) {
       throw new UncheckedIOException(e); // writing to memory: cannot happen
     }
-    return out.toByteArray();
+    return out.getClearAndRelease(); // the buffer goes back to the recycler for the next request
   }
 
   @FunctionalInterface

@@ -3,6 +3,7 @@ package dev.snapserve.functions.internal;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.snapserve.functions.DataType;
 import dev.snapserve.functions.ErrorCode;
+import dev.snapserve.functions.InferenceService;
 import dev.snapserve.functions.RequestListener;
 import dev.snapserve.functions.ServeRequest;
 import dev.snapserve.functions.ServeResponse;
@@ -16,7 +17,10 @@ import java.util.Map;
 /**
  * Warm-up through the whole request path (decode, validate, run, encode) with zero-valued inputs
  * synthesized from each signature, so the JIT and ONNX Runtime's allocations are hot before the
- * first real request. A request that fails here means the model cannot serve: it is an error.
+ * first real request: per model its OIP and TF Serving routes, and per API version its {@code
+ * /vN/predict} route. Requests go through the adapter's transport, so its event decoding and
+ * response encoding are warm too. A request that fails here means the model cannot serve: it is an
+ * error.
  */
 final class Primer {
   /** Dynamic non-batch dimensions get this size in synthesized inputs. */
@@ -27,17 +31,31 @@ final class Primer {
   private Primer() {}
 
   /** Requests per iteration; returns how many ran. */
-  static int prime(Engine engine, int iterations) {
+  static int prime(Engine engine, int iterations, InferenceService.Transport transport) {
     List<ServeRequest> requests = new ArrayList<>();
     for (OrtModel m : engine.registry().all()) {
       String base = m.name() + "/versions/" + m.version();
       requests.add(post("/v2/models/" + base + "/infer", oipBody(m)));
       requests.add(post("/v1/models/" + base + ":predict", tfBody(m)));
     }
+    for (Map.Entry<String, List<Router.Target>> route : engine.router().routes().entrySet()) {
+      // one body must fit whichever target (e.g. a canary) the route picks
+      List<OrtModel> targets =
+          route.getValue().stream()
+              .map(t -> engine.registry().resolve(t.model(), t.versionOrLabel()))
+              .toList();
+      if (targets.stream().map(OrtModel::signature).distinct().count() == 1) {
+        requests.add(post("/" + route.getKey() + "/predict", tfBody(targets.get(0))));
+      }
+    }
     int ran = 0;
     for (int i = 0; i < iterations; i++) {
       for (ServeRequest r : requests) {
-        ServeResponse response = engine.handle(r, SILENT);
+        ServeResponse response = transport.roundTrip(r, req -> engine.handle(req, SILENT));
+        if (response == null) {
+          throw new SnapserveException(
+              ErrorCode.MODEL_LOAD, "priming " + r.path() + ": the adapter did not serve it");
+        }
         if (response.status() != 200) {
           throw new SnapserveException(
               ErrorCode.MODEL_LOAD,
@@ -71,7 +89,7 @@ final class Primer {
             g.writeArray(shape, 0, shape.length);
             g.writeStringField("datatype", t.datatype().name());
             g.writeArrayFieldStart("data");
-            for (long i = PredictDecoder.elements(shape); i > 0; i--) zero(g, t.datatype());
+            for (long i = PredictDecoder.elements(shape); i > 0; i--) element(g, t.datatype(), i);
             g.writeEndArray();
             g.writeEndObject();
           }
@@ -128,11 +146,14 @@ final class Primer {
   private static void nested(JsonGenerator g, DataType type, long[] shape, int dim)
       throws IOException {
     if (dim == shape.length) {
-      zero(g, type);
+      element(g, type, 0);
       return;
     }
     g.writeStartArray();
-    for (long i = 0; i < shape[dim]; i++) nested(g, type, shape, dim + 1);
+    for (long i = 0; i < shape[dim]; i++) {
+      if (dim == shape.length - 1) element(g, type, i);
+      else nested(g, type, shape, dim + 1);
+    }
     g.writeEndArray();
   }
 
@@ -145,10 +166,22 @@ final class Primer {
     return s;
   }
 
-  private static void zero(JsonGenerator g, DataType type) throws IOException {
+  /**
+   * Harmless values: zero for integer inputs (always a valid index), and for floating-point inputs
+   * a cycle of integral, fractional and negative numbers with different leading digits, so the
+   * parser paths real inputs take are the ones compiled while priming.
+   */
+  private static final double[] FP_VALUES = {0, 0.5, 1, -2.25, 13, 0.0625, 7};
+
+  private static void element(JsonGenerator g, DataType type, long i) throws IOException {
     switch (type) {
       case BOOL -> g.writeBoolean(false);
       case BYTES -> g.writeString("");
+      case FP32, FP64 -> {
+        double v = FP_VALUES[(int) (i % FP_VALUES.length)];
+        if (v == Math.rint(v)) g.writeNumber((int) v);
+        else g.writeNumber(v);
+      }
       default -> g.writeNumber(0);
     }
   }

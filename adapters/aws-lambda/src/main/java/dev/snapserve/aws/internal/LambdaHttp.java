@@ -5,14 +5,17 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamWriteFeature;
-import dev.snapserve.functions.ErrorCode;
 import dev.snapserve.functions.InferenceService;
+import dev.snapserve.functions.ServeRequest;
 import dev.snapserve.functions.ServeResponse;
 import dev.snapserve.functions.SnapserveException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Lambda event bytes in, Lambda response bytes out: the event is decoded with a streaming parser
@@ -28,26 +31,57 @@ public final class LambdaHttp {
   public static void handle(
       InferenceService service, InputStream in, OutputStream out, String awsRequestId)
       throws IOException {
-    LambdaEvent event;
-    ServeResponse response;
+    Decoded d = decode(in, awsRequestId);
+    write(d.event(), d.serve(service, service::handle), out);
+  }
+
+  /**
+   * Primes {@code service} through this whole path: every priming request travels as an API Gateway
+   * HTTP API event and its response is written as Lambda would return it (to nowhere).
+   */
+  public static int prime(InferenceService service, int iterations) {
+    int[] sent = new int[1];
+    return service.prime(
+        iterations,
+        (request, serve) -> {
+          boolean pretty = sent[0]++ % 2 == 1; // events arrive compact or pretty-printed
+          try {
+            byte[] event = LambdaEvent.httpApiEvent(request, pretty);
+            Decoded d = decode(new ByteArrayInputStream(event), request.requestId());
+            ServeResponse response = d.serve(service, serve);
+            write(d.event(), response, OutputStream.nullOutputStream());
+            return response;
+          } catch (IOException e) {
+            throw new UncheckedIOException(e); // in-memory streams
+          }
+        });
+  }
+
+  /** An event and its request, or why the event cannot be served. */
+  private record Decoded(
+      LambdaEvent event, ServeRequest request, SnapserveException error, String requestId) {
+    ServeResponse serve(InferenceService service, Function<ServeRequest, ServeResponse> handler) {
+      return error == null
+          ? handler.apply(request)
+          : service.errorResponse(error.code(), error.getMessage(), requestId);
+    }
+  }
+
+  private static Decoded decode(InputStream in, String awsRequestId) throws IOException {
     try (JsonParser p = JSON.createParser(in)) {
-      event = LambdaEvent.read(p);
+      LambdaEvent event = LambdaEvent.read(p);
       if (event.source() == LambdaEvent.Source.UNKNOWN) {
         throw SnapserveException.invalid(
             "unrecognized event: expected an HTTP request event from API Gateway (REST or HTTP"
                 + " API), a Lambda Function URL or an Application Load Balancer");
       }
-      response = service.handle(event.toServeRequest(awsRequestId));
+      return new Decoded(event, event.toServeRequest(awsRequestId), null, awsRequestId);
     } catch (JsonProcessingException e) {
-      event = new LambdaEvent();
-      response =
-          service.errorResponse(
-              ErrorCode.INVALID_INPUT, "the event is not valid JSON", awsRequestId);
+      SnapserveException error = SnapserveException.invalid("the event is not valid JSON");
+      return new Decoded(new LambdaEvent(), null, error, awsRequestId);
     } catch (SnapserveException e) {
-      event = new LambdaEvent();
-      response = service.errorResponse(e.code(), e.getMessage(), awsRequestId);
+      return new Decoded(new LambdaEvent(), null, e, awsRequestId);
     }
-    write(event, response, out);
   }
 
   static void write(LambdaEvent event, ServeResponse r, OutputStream out) throws IOException {

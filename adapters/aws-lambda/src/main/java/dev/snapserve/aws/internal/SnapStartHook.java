@@ -7,9 +7,10 @@ import org.crac.Context;
 import org.crac.Resource;
 
 /**
- * SnapStart (CRaC) hooks. Before the snapshot: prime every attached service, so the snapshot holds
- * a hot JIT and ONNX Runtime's allocations. After each restore: re-seed what must differ between
- * execution environments restored from the same snapshot (random state, request-id prefixes).
+ * SnapStart (CRaC) hooks. Before the snapshot: prime every attached service through the handler's
+ * event path, so the snapshot holds a hot JIT and ONNX Runtime's allocations. After each restore:
+ * re-seed what must differ between execution environments restored from the same snapshot (random
+ * state, request-id prefixes).
  */
 public final class SnapStartHook implements Resource {
   private record Attached(InferenceService service, int primeIterations) {}
@@ -23,7 +24,7 @@ public final class SnapStartHook implements Resource {
 
   @Override
   public void beforeCheckpoint(Context<? extends Resource> context) {
-    for (Attached a : services) primed += a.service().prime(a.primeIterations());
+    for (Attached a : services) primed += LambdaHttp.prime(a.service(), a.primeIterations());
   }
 
   @Override
