@@ -31,14 +31,6 @@ public enum DataType {
     return tensorflowName;
   }
 
-  public boolean isFloatingPoint() {
-    return this == FP32 || this == FP64;
-  }
-
-  public boolean isInteger() {
-    return this == INT64 || this == INT32 || this == INT8 || this == UINT8;
-  }
-
   /** Parses an OIP datatype name, case-insensitively. */
   public static DataType parse(String name) {
     try {

@@ -1,7 +1,5 @@
 package dev.snapserve.functions;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.snapserve.functions.internal.ManifestReader;
 import dev.snapserve.functions.internal.OrtModel;
 import java.io.IOException;
@@ -23,11 +21,6 @@ import java.util.Map;
  */
 public record ModelBundle(Path directory, Manifest manifest) {
   public static final String MANIFEST_FILE = "manifest.json";
-
-  /** For writing only, and created on first use: object mapping is slow to start (see load). */
-  private static final class Writer {
-    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  }
 
   /** The model file's path. */
   public Path modelFile() {
@@ -51,13 +44,6 @@ public record ModelBundle(Path directory, Manifest manifest) {
     ModelBundle bundle = new ModelBundle(directory, manifest);
     bundle.verifyModelFile();
     return bundle;
-  }
-
-  /** Writes {@code manifest.json} into the directory (used for bundles derived on the fly). */
-  public static ModelBundle write(Path directory, Manifest manifest) throws IOException {
-    Files.createDirectories(directory);
-    Writer.JSON.writeValue(directory.resolve(MANIFEST_FILE).toFile(), manifest);
-    return new ModelBundle(directory, manifest);
   }
 
   /**

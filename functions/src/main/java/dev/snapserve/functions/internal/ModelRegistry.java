@@ -85,10 +85,6 @@ public final class ModelRegistry {
     return out;
   }
 
-  public boolean isEmpty() {
-    return models.isEmpty();
-  }
-
   /** Name of the first model loaded. */
   String firstName() {
     return models.keySet().iterator().next();
