@@ -1,6 +1,7 @@
 package dev.snapserve.cli;
 
 import dev.snapserve.functions.SnapserveException;
+import dev.snapserve.packager.PackagerException;
 import dev.snapserve.server.ServeException;
 import java.io.PrintStream;
 import picocli.CommandLine;
@@ -33,6 +34,7 @@ public final class SnapserveCli {
                   // user errors are one clear line, never a stack trace
                   if (e instanceof SnapserveException
                       || e instanceof ServeException
+                      || e instanceof PackagerException
                       || e instanceof IllegalArgumentException) {
                     err.println("snapserve: " + e.getMessage());
                     return 2;
