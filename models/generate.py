@@ -9,6 +9,8 @@ Writes, relative to this file's directory:
   mlp784/    784-512-256-10 MLP, random init (benchmark fixture)
   textcls/   INT64 multi-input / two-output fixture, random init
   seqpool/   per-timestep fixture with a dynamic non-batch output dim, random init
+  digitscnn/ CNN (conv + batch-norm, folded at export) trained on the same digits split
+  digitsformer/ transformer-ish classifier (embedding + self-attention + MLP) on the digits split
   testdata/  golden inputs/outputs computed by PyTorch (float32)
 
 Model files are deterministic (fixed seeds, single thread). Only manifest
@@ -247,8 +249,129 @@ def seqpool(seed=3):
     write_golden("seqpool-golden.json", {"inputs": {"frames": f32(x)}, "outputs": {"scores": f32(y)}})
 
 
+# ---------------------------------------------------------------- shared digits split
+def digits_split():
+    X, y = load_digits(return_X_y=True)
+    return train_test_split(X, y, test_size=0.2, stratify=y, random_state=0)
+
+
+def train_minibatch(model, xtr, ytr, epochs, lr, batch=64, seed=0):
+    """Adam on shuffled minibatches; deterministic (fixed seed, one thread)."""
+    g = torch.Generator().manual_seed(seed)
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    model.train()
+    for _ in range(epochs):
+        for idx in torch.randperm(len(xtr), generator=g).split(batch):
+            opt.zero_grad()
+            nn.functional.cross_entropy(model(xtr[idx]), ytr[idx]).backward()
+            opt.step()
+    model.eval()
+
+
+def digits_classifier(model, dirname, name, x_dtype, epochs, lr, description, min_acc=0.95):
+    """Trains `model` on the digits split, exports it and writes held-out logits as golden data.
+
+    The input is `pixels` [-1, 64] with raw 0..16 values, as for the demo model, so the
+    held-out rows in testdata/digits-heldout.json feed every digits model.
+    """
+    X_tr, X_te, y_tr, y_te = digits_split()
+    xtr, ytr = torch.tensor(X_tr, dtype=x_dtype), torch.tensor(y_tr)
+    xte = torch.tensor(X_te, dtype=x_dtype)
+    train_minibatch(model, xtr, ytr, epochs, lr)
+    with torch.no_grad():
+        logits = model(xte)
+    acc = float((logits.argmax(1).numpy() == y_te).mean())
+    print(f"{name}: held-out accuracy {acc:.4f} on {len(y_te)} samples")
+    assert acc >= min_acc, acc
+    dt = "FP32" if x_dtype == torch.float32 else "INT64"
+    export_bundle(model, dirname, name, (xte[:2],), ["pixels"], ["logits"],
+                  {"pixels": {0: "batch"}, "logits": {0: "batch"}},
+                  {"inputs": sig(("pixels", dt, [-1, 64])),
+                   "outputs": sig(("logits", "FP32", [-1, 10]))},
+                  "sklearn load_digits (1797 samples), 80/20 stratified split, random_state=0; "
+                  + description,
+                  labels=[str(i) for i in range(10)])
+    write_golden(f"{name}-heldout.json", {
+        "inputs": "digits-heldout.json",
+        "outputs": {"logits": f32(logits)},
+        "accuracy": acc,
+        "count": len(y_te),
+    })
+
+
+# ---------------------------------------------------------------- 5. digits CNN
+class DigitsCnn(nn.Module):
+    """Two conv + batch-norm + ReLU blocks, max-pool, two Linear layers. In eval mode the
+    exporter folds each BatchNorm into its Conv: per-output-channel weight scales differ, which
+    is what per-channel quantization is for."""
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(1, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(),
+            nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(),
+            nn.MaxPool2d(2))
+        self.head = nn.Sequential(nn.Flatten(), nn.Linear(64 * 4 * 4, 128), nn.ReLU(),
+                                  nn.Linear(128, 10))
+
+    def forward(self, pixels):
+        return self.head(self.features(pixels.reshape(-1, 1, 8, 8) / 16.0))
+
+
+def digitscnn():
+    torch.manual_seed(5)
+    digits_classifier(DigitsCnn(), "digitscnn", "digitscnn", torch.float32, epochs=15,
+                      lr=0.002, description="Conv(1,32)+BN, Conv(32,64)+BN, MaxPool, 1024-128-10")
+
+
+# ---------------------------------------------------------------- 6. digits transformer
+class Block(nn.Module):
+    """Pre-norm transformer encoder block with hand-written multi-head attention (the exporter
+    then emits plain MatMul/Softmax, not a fused op), GELU MLP and residuals."""
+    def __init__(self, d, heads, ff):
+        super().__init__()
+        self.heads = heads
+        self.norm1, self.norm2 = nn.LayerNorm(d), nn.LayerNorm(d)
+        self.qkv, self.proj = nn.Linear(d, 3 * d), nn.Linear(d, d)
+        self.mlp = nn.Sequential(nn.Linear(d, ff), nn.GELU(), nn.Linear(ff, d))
+
+    def forward(self, x):
+        b, t, d = x.shape
+        q, k, v = self.qkv(self.norm1(x)).chunk(3, dim=-1)
+        split = lambda z: z.reshape(b, t, self.heads, d // self.heads).transpose(1, 2)
+        q, k, v = split(q), split(k), split(v)
+        att = torch.softmax(q @ k.transpose(-2, -1) / (d // self.heads) ** 0.5, dim=-1)
+        x = x + self.proj((att @ v).transpose(1, 2).reshape(b, t, d))
+        return x + self.mlp(self.norm2(x))
+
+
+class DigitsFormer(nn.Module):
+    """Each image row is a token: its 8 pixels are embedded by a Linear layer (a ViT-style patch
+    embedding) plus a learned position embedding; two encoder blocks, mean pooling, Linear head.
+    Weight-dominated: ~1.6 M parameters, nearly all in MatMul weights."""
+    def __init__(self, d=256, heads=4, ff=1024, layers=2):
+        super().__init__()
+        self.embed = nn.Linear(8, d)
+        self.pos = nn.Parameter(torch.randn(8, d) * 0.02)
+        self.blocks = nn.Sequential(*[Block(d, heads, ff) for _ in range(layers)])
+        self.norm = nn.LayerNorm(d)
+        self.head = nn.Linear(d, 10)
+
+    def forward(self, pixels):
+        x = self.embed(pixels.reshape(-1, 8, 8) / 16.0) + self.pos
+        return self.head(self.norm(self.blocks(x)).mean(1))
+
+
+def digitsformer():
+    torch.manual_seed(6)
+    digits_classifier(DigitsFormer(), "digitsformer", "digitsformer", torch.float32, epochs=15,
+                      lr=0.001, min_acc=0.93, description="tokens = image rows; Linear(8,256) row embedding + position, "
+                      "2 blocks (d 256, 4-head attention, MLP 1024), mean pool, Linear(256,10)")
+
+
 if __name__ == "__main__":
     digits()
     mlp784()
     textcls()
     seqpool()
+    digitscnn()
+    digitsformer()
