@@ -204,7 +204,7 @@ public final class OrtModel implements AutoCloseable {
       Pattern.compile("\\S+\\.(?:cc|cpp|h):\\d+(?:\\s+[\\w:<>,*&~ ]*::[\\w~]+\\([^)]*\\))?\\s*");
 
   /** ONNX Runtime's message, first line only and without native source locations. */
-  static String firstLine(Exception e) {
+  public static String firstLine(Exception e) {
     String m = String.valueOf(e.getMessage());
     int nl = m.indexOf('\n');
     return SOURCE_LOCATION.matcher(nl < 0 ? m : m.substring(0, nl)).replaceAll("").strip();

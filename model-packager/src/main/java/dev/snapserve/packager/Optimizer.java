@@ -1,0 +1,108 @@
+package dev.snapserve.packager;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import dev.snapserve.functions.internal.OrtModel;
+import dev.snapserve.packager.internal.AtomicFiles;
+import dev.snapserve.packager.internal.OnnxFiles;
+import dev.snapserve.packager.internal.onnx.OnnxProto.ModelProto;
+import dev.snapserve.packager.internal.onnx.OnnxProto.NodeProto;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** ONNX Runtime's offline graph optimization: the optimized graph written as a new .onnx file. */
+public final class Optimizer {
+  private Optimizer() {}
+
+  /** How far ONNX Runtime may rewrite the graph. */
+  public enum Level {
+    /** Constant folding and redundant-node removal; the result uses standard ONNX ops only. */
+    BASIC(OptLevel.BASIC_OPT),
+    /**
+     * Adds fusions into ONNX Runtime's own ops (com.microsoft domain): runs on ONNX Runtime only.
+     */
+    EXTENDED(OptLevel.EXTENDED_OPT);
+
+    private final OptLevel ort;
+
+    Level(OptLevel ort) {
+      this.ort = ort;
+    }
+
+    public static Level parse(String s) {
+      try {
+        return valueOf(s.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new PackagerException(
+            "optimization level must be basic or extended, got '" + s + "'");
+      }
+    }
+  }
+
+  /**
+   * @param nodesBefore graph nodes in the input
+   * @param nodesAfter graph nodes in the output
+   * @param customDomains non-standard op domains in the output (e.g. com.microsoft): when not
+   *     empty, the model runs on ONNX Runtime only
+   */
+  public record Result(
+      Path input,
+      Path output,
+      Level level,
+      long sizeBefore,
+      long sizeAfter,
+      int nodesBefore,
+      int nodesAfter,
+      Set<String> customDomains) {}
+
+  /** Optimizes {@code model} into {@code out}; never touches the input. */
+  public static Result optimize(Path model, Path out, Level level, boolean force) {
+    AtomicFiles.checkNotInput(out, model);
+    ModelProto before = OnnxFiles.read(model);
+    AtomicFiles.write(out, force, tmp -> runOrt(model, tmp, level));
+    ModelProto after = OnnxFiles.read(out);
+    return new Result(
+        model,
+        out,
+        level,
+        size(model),
+        size(out),
+        before.getGraph().getNodeCount(),
+        after.getGraph().getNodeCount(),
+        customDomains(after));
+  }
+
+  /** Lets ONNX Runtime load the model and write back the graph it would run. */
+  private static void runOrt(Path model, Path tmp, Level level) {
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      options.setOptimizationLevel(level.ort);
+      options.setOptimizedModelFilePath(tmp.toString());
+      OrtEnvironment.getEnvironment().createSession(model.toString(), options).close();
+    } catch (OrtException e) {
+      throw new PackagerException(
+          "ONNX Runtime cannot load " + model + ": " + OrtModel.firstLine(e), e);
+    }
+  }
+
+  private static Set<String> customDomains(ModelProto model) {
+    Set<String> domains = new TreeSet<>();
+    for (NodeProto node : model.getGraph().getNodeList()) {
+      String d = node.getDomain();
+      if (!d.isEmpty() && !d.equals("ai.onnx")) domains.add(d);
+    }
+    return domains;
+  }
+
+  private static long size(Path p) {
+    try {
+      return Files.size(p);
+    } catch (java.io.IOException e) {
+      throw new PackagerException("cannot read " + p + ": " + e.getMessage(), e);
+    }
+  }
+}
