@@ -1,0 +1,24 @@
+package dev.snapserve.spec;
+
+import java.util.Optional;
+
+/**
+ * A public API version: {@code /v2/predict} served by a model version on a target.
+ *
+ * @param apiVersion the path's version segment, e.g. {@code v2}
+ * @param model the model version that takes the traffic the canary does not; absent for a GPU
+ *     endpoint whose variants name the models
+ * @param canary an optional weighted canary (Lambda targets)
+ * @param trafficPercent this route's share of the spec's traffic profile
+ */
+public record Route(
+    String path,
+    String apiVersion,
+    Optional<ModelRef> model,
+    Optional<Canary> canary,
+    String target,
+    double trafficPercent) {
+
+  /** A second model version that takes {@code weightPercent} of the route's requests. */
+  public record Canary(ModelRef model, double weightPercent) {}
+}

@@ -1,0 +1,71 @@
+package dev.snapserve.spec;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Where a route runs: a Lambda function, a SageMaker real-time (GPU) or serverless endpoint. */
+public sealed interface Target {
+  String name();
+
+  /** Lambda's limits, as validated here and documented in the README. */
+  int MIN_MEMORY_MIB = 128;
+
+  int MAX_MEMORY_MIB = 10_240;
+
+  /** A Lambda function on the java21 managed runtime. */
+  record Lambda(
+      String name,
+      int memoryMiB,
+      Architecture architecture,
+      boolean snapStart,
+      int timeoutSeconds,
+      int ephemeralStorageMiB,
+      Optional<Integer> reservedConcurrency,
+      int provisionedConcurrency)
+      implements Target {}
+
+  /** A SageMaker real-time endpoint with autoscaling; variants split traffic for A/B tests. */
+  record GpuEndpoint(
+      String name,
+      ImageRef image,
+      String instanceType,
+      int minInstances,
+      int maxInstances,
+      int targetInvocationsPerInstance,
+      double dataCapturePercent,
+      List<Variant> variants)
+      implements Target {}
+
+  /** A SageMaker serverless endpoint. */
+  record ServerlessEndpoint(
+      String name, ImageRef image, int memoryMiB, int maxConcurrency, int provisionedConcurrency)
+      implements Target {}
+
+  /** A production variant of an endpoint: a model version and its traffic weight (percent). */
+  record Variant(String name, ModelRef model, double weightPercent) {}
+
+  /** An endpoint image in ECR, pushed by {@code snapserve publish --ecr}: a tag or a digest. */
+  record ImageRef(String repository, Optional<String> tag, Optional<String> digest) {
+    /** {@code repository:tag} or {@code repository@digest}. */
+    public String uri() {
+      return digest.map(d -> repository + "@" + d).orElseGet(() -> repository + ":" + tag.get());
+    }
+  }
+
+  /** Lambda instruction set architectures. */
+  enum Architecture {
+    ARM64("arm64"),
+    X86_64("x86_64");
+
+    private final String id;
+
+    Architecture(String id) {
+      this.id = id;
+    }
+
+    /** The name AWS uses ({@code arm64}, {@code x86_64}). */
+    public String id() {
+      return id;
+    }
+  }
+}
