@@ -31,6 +31,11 @@ final class ModelOptions {
   @Option(names = "--version", description = "Model version for --model (default: 1).")
   String version;
 
+  /** Whether --bundle or --model was given. */
+  boolean given() {
+    return !bundles.isEmpty() || model != null;
+  }
+
   /** Bundle directories and .onnx files; with neither option, the demo bundle. */
   List<Path> paths() {
     List<Path> paths = new ArrayList<>(bundles);

@@ -4,7 +4,9 @@ import dev.snapserve.functions.SnapserveConfig;
 import dev.snapserve.server.EndpointServer;
 import dev.snapserve.server.Serve;
 import dev.snapserve.server.ServerConfig;
+import dev.snapserve.spec.DeploymentSpec;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,6 +22,15 @@ import picocli.CommandLine.Option;
     })
 final class ServeCommand implements Callable<Integer> {
   @Mixin ModelOptions models;
+
+  @Option(
+      names = "--spec",
+      paramLabel = "FILE",
+      description = {
+        "Serve a deployment spec's routes (snapserve.yaml) as they will be deployed:",
+        "its model versions, /vN/predict routes, canary and variant weights."
+      })
+  Path spec;
 
   @Option(names = "--host", description = "Address to listen on (default: 127.0.0.1).")
   String host;
@@ -40,8 +51,21 @@ final class ServeCommand implements Callable<Integer> {
     ServerConfig server = ServerConfig.fromEnv(env);
     if (host != null) server = server.withHost(host);
     if (port != null) server = server.withPort(port);
-    EndpointServer endpoint =
-        Serve.start(models.paths(), models.name, models.version, config, server, out);
+    EndpointServer endpoint;
+    if (spec != null) {
+      if (models.given()) {
+        throw new IllegalArgumentException("--spec names the models; drop --bundle/--model");
+      }
+      SpecServing serving = SpecServing.of(DeploymentSpec.load(spec));
+      endpoint =
+          Serve.start(
+              serving.bundles(),
+              config.withRouting(serving.routes(), config.versionLabels()),
+              server,
+              out);
+    } else {
+      endpoint = Serve.start(models.paths(), models.name, models.version, config, server, out);
+    }
     endpoint.runUntilSignalled();
     return 0;
   }

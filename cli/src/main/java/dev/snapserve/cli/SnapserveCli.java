@@ -3,6 +3,7 @@ package dev.snapserve.cli;
 import dev.snapserve.functions.SnapserveException;
 import dev.snapserve.packager.PackagerException;
 import dev.snapserve.server.ServeException;
+import dev.snapserve.spec.SpecException;
 import java.io.PrintStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,6 +36,7 @@ public final class SnapserveCli {
                   if (e instanceof SnapserveException
                       || e instanceof ServeException
                       || e instanceof PackagerException
+                      || e instanceof SpecException
                       || e instanceof IllegalArgumentException) {
                     err.println("snapserve: " + e.getMessage());
                     return 2;

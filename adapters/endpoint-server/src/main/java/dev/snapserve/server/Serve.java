@@ -50,8 +50,29 @@ public final class Serve {
       ServerConfig server,
       PrintStream out) {
     long start = System.nanoTime();
-    List<ModelBundle> bundles =
-        bundles(models.isEmpty() ? config.bundles() : models, name, version, config);
+    return start(
+        bundles(models.isEmpty() ? config.bundles() : models, name, version, config),
+        config,
+        server,
+        out,
+        start);
+  }
+
+  /**
+   * As {@link #start(List, String, String, SnapserveConfig, ServerConfig, PrintStream)}, for
+   * bundles already loaded.
+   */
+  public static EndpointServer start(
+      List<ModelBundle> bundles, SnapserveConfig config, ServerConfig server, PrintStream out) {
+    return start(bundles, config, server, out, System.nanoTime());
+  }
+
+  private static EndpointServer start(
+      List<ModelBundle> bundles,
+      SnapserveConfig config,
+      ServerConfig server,
+      PrintStream out,
+      long start) {
     InferenceService service;
     try {
       service = InferenceService.create(config, bundles, RequestListener.FAILURES_TO_STDERR);
