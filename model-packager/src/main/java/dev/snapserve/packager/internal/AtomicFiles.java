@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * The one way the packager writes a result: into a temporary file next to the target, then an
@@ -45,12 +47,23 @@ public final class AtomicFiles {
       Files.createDirectories(dir);
       tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
       writer.writeTo(tmp);
+      makeWorldReadable(tmp);
       move(tmp, target);
       tmp = null;
     } catch (IOException e) {
       throw new PackagerException("cannot write " + out + ": " + e.getMessage(), e);
     } finally {
       if (tmp != null) deleteQuietly(tmp);
+    }
+  }
+
+  /**
+   * Temp files are created 0600; a packaged model or bundle is meant to be read by other users
+   * (servers, build agents), so the final file gets the usual 0644 where POSIX modes exist.
+   */
+  private static void makeWorldReadable(Path tmp) throws IOException {
+    if (Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class)) {
+      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
     }
   }
 
