@@ -28,6 +28,8 @@ public final class SnapserveCli {
         new CommandLine(new SnapserveCli())
             .addSubcommand(new ServeCommand(out))
             .addSubcommand(new InvokeLambdaCommand(out))
+            .addSubcommand(new InspectCommand(out))
+            .addSubcommand(new OptimizeCommand(out))
             .setOut(new java.io.PrintWriter(out, true))
             .setErr(new java.io.PrintWriter(err, true))
             .setExecutionExceptionHandler(

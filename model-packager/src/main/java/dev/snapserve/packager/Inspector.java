@@ -77,9 +77,18 @@ public final class Inspector {
       throw new PackagerException(
           "model file " + modelFile + " named by " + manifestPath + " is missing");
     }
-    ModelReport.Bundle bundle =
-        new ModelReport.Bundle(dir, manifest, integrity(manifest.model(), modelFile));
-    return describe(dir, modelFile, bundle);
+    ModelReport.Integrity integrity = integrity(manifest.model(), modelFile);
+    try {
+      return describe(dir, modelFile, new ModelReport.Bundle(dir, manifest, integrity));
+    } catch (PackagerException e) {
+      if (integrity.ok()) throw e;
+      throw new PackagerException(
+          e.getMessage()
+              + " (and the bundle fails its integrity check: "
+              + integrity.problem()
+              + ")",
+          e);
+    }
   }
 
   private static ModelReport.Integrity integrity(Manifest.ModelFile expected, Path file) {
