@@ -30,6 +30,7 @@ public final class SnapserveCli {
             .addSubcommand(new InvokeLambdaCommand(out))
             .addSubcommand(new InspectCommand(out))
             .addSubcommand(new OptimizeCommand(out))
+            .addSubcommand(new VerifyCommand(out, err))
             .setOut(new java.io.PrintWriter(out, true))
             .setErr(new java.io.PrintWriter(err, true))
             .setExecutionExceptionHandler(
