@@ -144,14 +144,4 @@ class InspectorTest {
         .isInstanceOf(PackagerException.class)
         .hasMessageContaining("without manifest.json");
   }
-
-  @Test
-  void writtenFilesAreWorldReadable() throws Exception {
-    Path out = tmp.resolve("copy.onnx");
-    OnnxFiles.write(OnnxFiles.read(Fixtures.demo().resolve("model.onnx")), out, false);
-    assertThat(
-            java.nio.file.attribute.PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(out)))
-        .isEqualTo("rw-r--r--");
-  }
 }
