@@ -20,10 +20,16 @@ import picocli.CommandLine.Parameters;
       "Exit code 1 when the tolerance is not met."
     })
 final class VerifyCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "REFERENCE", description = "The original .onnx model.")
+  @Parameters(
+      index = "0",
+      paramLabel = "REFERENCE",
+      description = "The original .onnx model (or its bundle).")
   Path reference;
 
-  @Parameters(index = "1", paramLabel = "CANDIDATE", description = "The .onnx model to check.")
+  @Parameters(
+      index = "1",
+      paramLabel = "CANDIDATE",
+      description = "The .onnx model (or bundle) to check.")
   Path candidate;
 
   @Option(

@@ -52,17 +52,29 @@ public final class Inspector {
     return describe(modelOrBundle, modelOrBundle, null);
   }
 
-  private static ModelReport inspectBundle(Path dir) {
+  /**
+   * The ONNX file a command argument stands for: the file itself, or the model a bundle directory's
+   * manifest names.
+   */
+  static Path modelFile(Path modelOrBundle) {
+    if (!Files.isDirectory(modelOrBundle)) return modelOrBundle;
+    return bundleModel(modelOrBundle, readManifest(modelOrBundle));
+  }
+
+  private static Manifest readManifest(Path dir) {
     Path manifestPath = dir.resolve(ModelBundle.MANIFEST_FILE);
-    Manifest manifest;
     try {
-      manifest = ManifestReader.read(Files.readAllBytes(manifestPath));
+      return ManifestReader.read(Files.readAllBytes(manifestPath));
     } catch (NoSuchFileException e) {
       throw new PackagerException(
           dir + " is a directory without " + ModelBundle.MANIFEST_FILE + ": not a model bundle");
     } catch (IOException e) {
       throw new PackagerException(manifestPath + " is not a valid manifest: " + e.getMessage(), e);
     }
+  }
+
+  private static Path bundleModel(Path dir, Manifest manifest) {
+    Path manifestPath = dir.resolve(ModelBundle.MANIFEST_FILE);
     if (manifest.model() == null || manifest.model().file() == null) {
       throw new PackagerException(manifestPath + " names no model file (model.file)");
     }
@@ -77,6 +89,12 @@ public final class Inspector {
       throw new PackagerException(
           "model file " + modelFile + " named by " + manifestPath + " is missing");
     }
+    return modelFile;
+  }
+
+  private static ModelReport inspectBundle(Path dir) {
+    Manifest manifest = readManifest(dir);
+    Path modelFile = bundleModel(dir, manifest);
     ModelReport.Integrity integrity = integrity(manifest.model(), modelFile);
     try {
       return describe(dir, modelFile, new ModelReport.Bundle(dir, manifest, integrity));

@@ -32,9 +32,14 @@ public final class Verifier {
 
   private Verifier() {}
 
-  /** Verifies {@code candidate} against {@code reference}; never modifies either. */
+  /**
+   * Verifies {@code candidate} against {@code reference} (each an .onnx file or a bundle
+   * directory); never modifies either.
+   */
   public static VerifyReport verify(
-      Path reference, Path candidate, VerifyOptions options, Progress progress) {
+      Path referenceModel, Path candidateModel, VerifyOptions options, Progress progress) {
+    Path reference = Inspector.modelFile(referenceModel);
+    Path candidate = Inspector.modelFile(candidateModel);
     for (Path p : List.of(reference, candidate)) {
       OnnxFiles.requireInputs(OnnxFiles.read(p), p);
     }

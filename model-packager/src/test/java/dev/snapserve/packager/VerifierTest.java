@@ -33,8 +33,9 @@ class VerifierTest {
   VerifyReport optimizedAgainstOriginal(String bundle, Optimizer.Level level) {
     Path optimized = tmp.resolve(bundle + "-" + level + ".onnx");
     Optimizer.optimize(model(bundle), optimized, level, false);
+    // a bundle directory stands for the model its manifest names
     return Verifier.verify(
-        model(bundle),
+        Fixtures.bundle(bundle),
         optimized,
         VerifyOptions.defaults().withData(HELDOUT).withTolerance(WITHIN_1E5),
         Progress.NONE);
@@ -45,6 +46,7 @@ class VerifierTest {
     VerifyReport r = optimizedAgainstOriginal("digitscnn", Optimizer.Level.BASIC);
     assertThat(r.passed()).as("%s", r.failures()).isTrue();
     assertThat(r.samples()).isEqualTo(360);
+    assertThat(r.reference()).isEqualTo(model("digitscnn"));
     VerifyReport.OutputComparison logits = r.outputs().getFirst();
     assertThat(logits.name()).isEqualTo("logits");
     assertThat(logits.elements()).isEqualTo(3600);
