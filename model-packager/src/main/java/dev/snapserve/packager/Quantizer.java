@@ -79,6 +79,7 @@ public final class Quantizer {
         maxError = o.maxAbsWeightError();
       }
       if (quantized.isEmpty()) notes.add("nothing to quantize: the output computes as the input");
+      model = Opsets.withoutUnusedImports(model);
       task.stepTo(2);
       writeChecked(model, output, options.force());
       task.stepTo(3);

@@ -190,6 +190,41 @@ class QuantizerTest {
   }
 
   @Test
+  void gemmAlphaAndBetaAreFoldedIntoScalesAndBias() throws Exception {
+    ModelProto demo = OnnxFiles.read(model("demo"));
+    GraphProto.Builder g = demo.getGraph().toBuilder();
+    for (int i = 0; i < g.getNodeCount(); i++) {
+      NodeProto.Builder n = g.getNodeBuilder(i);
+      if (!n.getOpType().equals("Gemm")) continue;
+      for (AttributeProto.Builder a : n.getAttributeBuilderList()) {
+        if (a.getName().equals("alpha")) a.setF(0.5f);
+        if (a.getName().equals("beta")) a.setF(3f);
+      }
+    }
+    Path scaled = write(demo.toBuilder().setGraph(g).build(), "alpha-beta.onnx");
+    Path out = dir.resolve("alpha-beta-int8.onnx");
+
+    QuantizeResult r = Quantizer.quantize(QuantizeOptions.of(scaled, out, Mode.INT8));
+
+    assertThat(r.quantized()).hasSize(2);
+    float[][] rows = inputs("demo");
+    float[][] fp32 = run(scaled, rows);
+    float[][] int8 = run(out, rows);
+    assertThat(top1Agreement(fp32, int8)).isGreaterThanOrEqualTo(0.99);
+    assertThat(maxAbsDiff(fp32, int8)).isLessThan(0.05 * maxAbs(fp32));
+    assertThat(maxAbsDiff(run(model("demo"), rows), int8)).isGreaterThan(0.5); // alpha counted
+  }
+
+  @Test
+  void importsOfUnusedDomainsAreDropped() {
+    Path out = dir.resolve("imports.onnx");
+    Quantizer.quantize(QuantizeOptions.of(model("mlp784"), out, Mode.INT8));
+    assertThat(OnnxFiles.read(out).getOpsetImportList())
+        .extracting(OperatorSetIdProto::getDomain)
+        .containsExactly("");
+  }
+
+  @Test
   void weightsHeldInConstantNodesAreQuantizedToo() throws Exception {
     ModelProto demo = OnnxFiles.read(model("demo"));
     GraphProto.Builder g = demo.getGraph().toBuilder().clearInitializer().clearNode();

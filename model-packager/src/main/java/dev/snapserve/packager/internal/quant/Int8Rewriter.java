@@ -52,6 +52,7 @@ public final class Int8Rewriter {
   private final GraphProto graph;
   private final int qmax;
   private final Map<String, TensorProto> initializers = new HashMap<>();
+  private final Set<String> graphInputs = new HashSet<>();
   private final Names names;
   private final List<NodeProto> nodes = new ArrayList<>();
   private final List<TensorProto> added = new ArrayList<>();
@@ -69,6 +70,7 @@ public final class Int8Rewriter {
     // 7-bit weights keep u8 x s8 pair sums inside int16 on AVX2 CPUs without VNNI
     this.qmax = reduceRange ? 63 : 127;
     for (TensorProto t : graph.getInitializerList()) initializers.put(t.getName(), t);
+    for (ValueInfoProto v : graph.getInputList()) graphInputs.add(v.getName());
     this.names = new Names(graph);
   }
 
@@ -126,6 +128,7 @@ public final class Int8Rewriter {
       return skip(node, "input 1 is not a constant weight (activation x activation)");
     }
     if (initializers.containsKey(x)) return skip(node, "both inputs are constants");
+    if (graphInputs.contains(w)) return skip(node, "weight is also a graph input (overridable)");
     if (!Tensors.isFloat(weight)) {
       return skip(node, "weight is " + DataType.forNumber(weight.getDataType()) + ", not FLOAT");
     }
@@ -214,6 +217,7 @@ public final class Int8Rewriter {
     String w = node.getInput(1);
     TensorProto weight = initializers.get(w);
     if (weight == null) return skip(node, "weight is not a constant");
+    if (graphInputs.contains(w)) return skip(node, "weight is also a graph input (overridable)");
     if (!Tensors.isFloat(weight)) {
       return skip(node, "weight is " + DataType.forNumber(weight.getDataType()) + ", not FLOAT");
     }

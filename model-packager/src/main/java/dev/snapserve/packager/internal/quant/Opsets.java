@@ -1,10 +1,13 @@
 package dev.snapserve.packager.internal.quant;
 
 import dev.snapserve.packager.PackagerException;
+import dev.snapserve.packager.internal.onnx.OnnxProto.AttributeProto;
+import dev.snapserve.packager.internal.onnx.OnnxProto.GraphProto;
 import dev.snapserve.packager.internal.onnx.OnnxProto.ModelProto;
 import dev.snapserve.packager.internal.onnx.OnnxProto.NodeProto;
 import dev.snapserve.packager.internal.onnx.OnnxProto.OperatorSetIdProto;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -52,6 +55,31 @@ public final class Opsets {
           "Transpose");
 
   private Opsets() {}
+
+  /**
+   * Drops opset imports of domains no node uses: ONNX Runtime's optimizer writes one for every
+   * domain it knows (com.microsoft, ai.onnx.ml, ...), which would make the output look like it
+   * needs them.
+   */
+  public static ModelProto withoutUnusedImports(ModelProto model) {
+    Set<String> used = new HashSet<>();
+    usedDomains(model.getGraph(), used);
+    ModelProto.Builder b = model.toBuilder().clearOpsetImport();
+    for (OperatorSetIdProto o : model.getOpsetImportList()) {
+      if (isDefaultDomain(o.getDomain()) || used.contains(o.getDomain())) b.addOpsetImport(o);
+    }
+    return b.build();
+  }
+
+  private static void usedDomains(GraphProto graph, Set<String> used) {
+    for (NodeProto n : graph.getNodeList()) {
+      used.add(n.getDomain());
+      for (AttributeProto a : n.getAttributeList()) {
+        if (a.hasG()) usedDomains(a.getG(), used);
+        for (GraphProto sub : a.getGraphsList()) usedDomains(sub, used);
+      }
+    }
+  }
 
   static boolean isDefaultDomain(String domain) {
     return domain.isEmpty() || domain.equals("ai.onnx");
