@@ -69,6 +69,11 @@ public final class AtomicFiles {
     try {
       Files.createDirectories(dir);
       tmp = Files.createTempDirectory(dir, "." + target.getFileName());
+      // temp directories are private (0700); the result is an ordinary directory
+      if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
+        Files.setPosixFilePermissions(
+            tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+      }
       writer.writeTo(tmp);
       if (Files.exists(target)) {
         old = Files.createTempDirectory(dir, "." + target.getFileName() + ".old");
