@@ -32,6 +32,7 @@ public final class SnapserveCli {
             .addSubcommand(new OptimizeCommand(out))
             .addSubcommand(new VerifyCommand(out, err))
             .addSubcommand(new QuantizeCommand(out, err))
+            .addSubcommand(new PackageCommand(out, err))
             .setOut(new java.io.PrintWriter(out, true))
             .setErr(new java.io.PrintWriter(err, true))
             .setExecutionExceptionHandler(
