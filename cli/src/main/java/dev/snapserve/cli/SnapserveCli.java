@@ -28,6 +28,7 @@ public final class SnapserveCli {
         new CommandLine(new SnapserveCli())
             .addSubcommand(new ServeCommand(out))
             .addSubcommand(new InvokeLambdaCommand(out))
+            .addSubcommand(new ImageCommand(out, err))
             .setOut(new java.io.PrintWriter(out, true))
             .setErr(new java.io.PrintWriter(err, true))
             .setExecutionExceptionHandler(
