@@ -1,5 +1,6 @@
 package dev.snapserve.packager;
 
+import com.google.cloud.tools.jib.api.CacheDirectoryCreationException;
 import com.google.cloud.tools.jib.api.Containerizer;
 import com.google.cloud.tools.jib.api.ImageReference;
 import com.google.cloud.tools.jib.api.InvalidImageReferenceException;
@@ -24,6 +25,8 @@ import dev.snapserve.packager.internal.Jars;
 import dev.snapserve.packager.internal.Jlink;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -358,12 +361,20 @@ public final class EndpointImage {
           e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
+      boolean network = cause instanceof UnknownHostException || cause instanceof ConnectException;
       throw new PackagerException(
-          "building the image on " + base + " failed: " + cause.getMessage(), cause);
+          "building the image on "
+              + base
+              + " failed: "
+              + cause.getMessage()
+              + (network
+                  ? " (registry unreachable: pass a local base as tar://PATH, or scratch)"
+                  : ""),
+          cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new PackagerException("interrupted while building the image", e);
-    } catch (com.google.cloud.tools.jib.api.CacheDirectoryCreationException e) {
+    } catch (CacheDirectoryCreationException e) {
       throw new PackagerException("cannot create Jib's cache directory: " + e.getMessage(), e);
     }
   }
