@@ -34,6 +34,7 @@ public final class SnapserveCli {
             .addSubcommand(new QuantizeCommand(out, err))
             .addSubcommand(new PackageCommand(out, err))
             .addSubcommand(new ImageCommand(out, err))
+            .addSubcommand(new PublishCommand(out, err))
             .setOut(new java.io.PrintWriter(out, true))
             .setErr(new java.io.PrintWriter(err, true))
             .setExecutionExceptionHandler(
