@@ -113,12 +113,15 @@ public final class InferenceFunction extends Construct {
     LambdaApplication application = LambdaApplication.Builder.create(this, "Application").build();
     for (FunctionRoute route : props.routes()) {
       String v = route.apiVersion();
-      Alias alias =
+      Alias.Builder a =
           Alias.Builder.create(this, "Alias" + v)
               .aliasName(v)
               .version(function.getCurrentVersion())
-              .description("/" + v + "/predict")
-              .build();
+              .description("/" + v + "/predict");
+      if (props.provisionedConcurrentExecutions() != null) {
+        a.provisionedConcurrentExecutions(props.provisionedConcurrentExecutions());
+      }
+      Alias alias = a.build();
       aliases.put(v, alias);
       List<Alarm> routeAlarms = new ArrayList<>();
       routeAlarms.add(errorRateAlarm(alias, v, props.errorRateAlarmPercent()));
@@ -162,6 +165,11 @@ public final class InferenceFunction extends Construct {
         p.ephemeralStorageMiB(),
         512,
         p.snapStart() ? SNAP_START_MAX_EPHEMERAL_MIB : 10_240);
+    if (p.snapStart() && p.provisionedConcurrentExecutions() != null) {
+      throw new IllegalArgumentException(
+          "provisionedConcurrentExecutions: Lambda does not allow provisioned concurrency with"
+              + " SnapStart; turn snapStart off or drop provisioned concurrency");
+    }
     if (p.reservedConcurrentExecutions() != null && p.reservedConcurrentExecutions() < 0) {
       throw new IllegalArgumentException(
           "reservedConcurrentExecutions must be >= 0, got " + p.reservedConcurrentExecutions());

@@ -20,6 +20,7 @@ public final class InferenceFunctionProps {
   private final int ephemeralStorageMiB;
   private final boolean snapStart;
   private final Integer reservedConcurrentExecutions;
+  private final Integer provisionedConcurrentExecutions;
   private final RetentionDays logRetention;
   private final IBucket bundleBucket;
   private final String bundlePrefix;
@@ -37,6 +38,7 @@ public final class InferenceFunctionProps {
     ephemeralStorageMiB = b.ephemeralStorageMiB;
     snapStart = b.snapStart;
     reservedConcurrentExecutions = b.reservedConcurrentExecutions;
+    provisionedConcurrentExecutions = b.provisionedConcurrentExecutions;
     logRetention = b.logRetention;
     bundleBucket = b.bundleBucket;
     bundlePrefix = b.bundlePrefix;
@@ -118,6 +120,15 @@ public final class InferenceFunctionProps {
   }
 
   /**
+   * Provisioned concurrency of every alias; Lambda refuses it together with SnapStart.
+   *
+   * @default none
+   */
+  public Integer provisionedConcurrentExecutions() {
+    return provisionedConcurrentExecutions;
+  }
+
+  /**
    * Retention of the function's log group.
    *
    * @default {@code RetentionDays.ONE_MONTH}
@@ -191,6 +202,7 @@ public final class InferenceFunctionProps {
     private int ephemeralStorageMiB = 512;
     private boolean snapStart = true;
     private Integer reservedConcurrentExecutions;
+    private Integer provisionedConcurrentExecutions;
     private RetentionDays logRetention = RetentionDays.ONE_MONTH;
     private IBucket bundleBucket;
     private String bundlePrefix;
@@ -239,6 +251,11 @@ public final class InferenceFunctionProps {
 
     public Builder reservedConcurrentExecutions(Integer v) {
       reservedConcurrentExecutions = v;
+      return this;
+    }
+
+    public Builder provisionedConcurrentExecutions(Integer v) {
+      provisionedConcurrentExecutions = v;
       return this;
     }
 
