@@ -1,5 +1,6 @@
 package dev.snapserve.cdk;
 
+import dev.snapserve.cdk.internal.Nag;
 import dev.snapserve.cdk.internal.SageMakerModels;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,6 +18,7 @@ import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
@@ -86,7 +88,28 @@ public final class GpuEndpoint extends Construct {
                   .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
                   .enforceSsl(true)
                   .build();
-      dataCaptureBucket.grantPut(role, CAPTURE_PREFIX + "/*");
+      // PutObject under the capture prefix only (grantPut would add s3:Abort* and legal holds)
+      role.addToPolicy(
+          PolicyStatement.Builder.create()
+              .actions(List.of("s3:PutObject"))
+              .resources(List.of(dataCaptureBucket.arnForObjects(CAPTURE_PREFIX + "/*")))
+              .build());
+      if (dataCaptureBucket.getEncryptionKey() != null) {
+        dataCaptureBucket.getEncryptionKey().grantEncrypt(role);
+      }
+      Nag.suppress(
+          role,
+          "AwsSolutions-IAM5",
+          "SageMaker writes capture files under keys it generates (endpoint/variant/date);"
+              + " the grant is PutObject below the capture prefix only",
+          Nag.regex("^Resource::.*/" + CAPTURE_PREFIX + "/\\*$"));
+      if (props.dataCaptureBucket() == null) {
+        Nag.suppress(
+            dataCaptureBucket,
+            "AwsSolutions-S1",
+            "only this endpoint's role writes here and the bucket is SSL-only, private and"
+                + " encrypted; object-level auditing belongs in CloudTrail data events");
+      }
       config.dataCaptureConfig(
           CfnEndpointConfig.DataCaptureConfigProperty.builder()
               .enableCapture(true)

@@ -1,5 +1,6 @@
 package dev.snapserve.cdk;
 
+import dev.snapserve.cdk.internal.Nag;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -109,6 +110,11 @@ public final class InferenceFunction extends Construct {
       fn.reservedConcurrentExecutions(props.reservedConcurrentExecutions());
     }
     function = fn.build();
+    Nag.suppress(
+        function,
+        "AwsSolutions-L1",
+        "java21 is the runtime the adapter is built and primed for (release 21, SnapStart);"
+            + " moving to a newer Java runtime is a deliberate upgrade, not a default");
 
     LambdaApplication application = LambdaApplication.Builder.create(this, "Application").build();
     for (FunctionRoute route : props.routes()) {
@@ -142,6 +148,18 @@ public final class InferenceFunction extends Construct {
                       .build())
               .build());
     }
+    deploymentGroups
+        .values()
+        .forEach(
+            g ->
+                Nag.suppress(
+                    g,
+                    "AwsSolutions-IAM4",
+                    "CodeDeploy's own AWSCodeDeployRoleForLambdaLimited: AWS keeps it to exactly"
+                        + " the alias update, alarm read and hook invoke calls a Lambda deployment"
+                        + " makes",
+                    "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+                        + "AWSCodeDeployRoleForLambdaLimited"));
   }
 
   private static void validate(InferenceFunctionProps p) {

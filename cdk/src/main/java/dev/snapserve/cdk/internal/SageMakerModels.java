@@ -53,6 +53,19 @@ public final class SageMakerModels {
             .conditions(
                 Map.of("StringEquals", Map.of("cloudwatch:namespace", "/aws/sagemaker/Endpoints")))
             .build());
+    Nag.suppress(
+        role,
+        "AwsSolutions-IAM5",
+        "ecr:GetAuthorizationToken has no resource-level permissions; cloudwatch:PutMetricData"
+            + " has none either and is limited to SageMaker's namespace by a condition",
+        "Resource::*");
+    Nag.suppress(
+        role,
+        "AwsSolutions-IAM5",
+        "SageMaker names the log group after the endpoint, whose name CloudFormation generates;"
+            + " the grant stays within /aws/sagemaker/Endpoints/",
+        Nag.regex(
+            "^Resource::arn:<AWS::Partition>:logs:.*:log-group:/aws/sagemaker/Endpoints/\\*$"));
     return role;
   }
 
