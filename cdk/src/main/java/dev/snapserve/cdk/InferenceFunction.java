@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Size;
@@ -110,6 +111,13 @@ public final class InferenceFunction extends Construct {
       fn.reservedConcurrentExecutions(props.reservedConcurrentExecutions());
     }
     function = fn.build();
+    if (props.snapStart()) {
+      // every alias points at currentVersion, a published version: the warning does not apply
+      Annotations.of(function)
+          .acknowledgeWarning(
+              "@aws-cdk/aws-lambda:snapStartRequirePublish",
+              "aliases point at currentVersion, which is published");
+    }
     Nag.suppress(
         function,
         "AwsSolutions-L1",
