@@ -74,8 +74,7 @@ public final class AtomicFiles {
       tmp = Files.createTempDirectory(dir, "." + target.getFileName());
       // temp directories are private (0700); the result is an ordinary directory
       if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
-        Files.setPosixFilePermissions(
-            tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
       }
       writer.writeTo(tmp);
       if (Files.exists(target)) {
