@@ -64,6 +64,7 @@ public final class Optimizer {
   public static Result optimize(Path model, Path out, Level level, boolean force) {
     AtomicFiles.checkNotInput(out, model);
     ModelProto before = OnnxFiles.read(model);
+    OnnxFiles.requireInputs(before, model);
     AtomicFiles.write(out, force, tmp -> runOrt(model, tmp, level));
     ModelProto after = OnnxFiles.read(out);
     return new Result(
