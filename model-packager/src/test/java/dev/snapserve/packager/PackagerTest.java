@@ -110,6 +110,19 @@ class PackagerTest {
         .containsEntry("createdAt", "2026-11-22T00:00:00Z")
         .containsEntry("gitCommit", "abc123")
         .containsKey("producer");
+
+    // a packaged bundle packaged again keeps its history and adds the new step
+    PackageResult again =
+        Packager.pack(
+            PackageRequest.builder(r.artifact().resolve("model"), PackageRequest.Target.GCF)
+                .optimize(Optimizer.Level.EXTENDED)
+                .outputDir(tmp.resolve("again"))
+                .build(),
+            Progress.NONE);
+    assertThat(again.manifest().optimizations())
+        .extracting(Manifest.Optimization::level)
+        .containsExactly("basic", "extended");
+    assertThat(again.manifest().labels()).isEqualTo(m.labels());
   }
 
   @Test
