@@ -48,6 +48,19 @@ class PackagerTest {
     assertThat(a.artifact().getFileName()).hasToString("digits-1-lambda-arm64.zip");
     assertThat(sha256(a.artifact())).isEqualTo(sha256(b.artifact()));
     assertThat(a.artifactBytes()).isEqualTo(Files.size(a.artifact()));
+    try (ZipFile zip = new ZipFile(a.artifact().toFile())) {
+      assertThat(zip.stream()).noneMatch(ZipEntry::isDirectory);
+      String ort =
+          zip.stream()
+              .map(ZipEntry::getName)
+              .filter(n -> n.startsWith("lib/onnxruntime-"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(jarEntries(zip, ort))
+          .filteredOn(n -> n.startsWith("ai/onnxruntime/native/"))
+          .contains("ai/onnxruntime/native/linux-aarch64/libonnxruntime.so")
+          .allMatch(n -> n.startsWith("ai/onnxruntime/native/linux-aarch64/"));
+    }
   }
 
   @Test
