@@ -74,14 +74,17 @@ public final class EndpointImage {
   /** Builds the image tarball; the output is written atomically. */
   public static EndpointImageResult build(EndpointImageRequest request, Progress progress) {
     Path bundleDir = request.bundle();
+    // everything that can be wrong with the request fails before the long steps
     Manifest manifest = loadBundle(bundleDir);
     checkOutput(request.output(), bundleDir);
+    AtomicFiles.checkCanWrite(request.output(), request.force());
     ImageReference image = imageReference(request, manifest);
+    JibContainerBuilder builder = base(request.baseImage());
+    if (request.jre() instanceof Jre.Jlink jlink) Jlink.check(jlink.jdk(), request.arch());
     RuntimeClasspath classpath = RuntimeClasspath.of(SERVER_ARTIFACT);
     Path work = null;
     try {
       work = Files.createTempDirectory("snapserve-image");
-      JibContainerBuilder builder = base(request.baseImage());
       List<Layer> layers = new ArrayList<>();
       String java;
       if (request.jre() instanceof Jre.Jlink jlink) {

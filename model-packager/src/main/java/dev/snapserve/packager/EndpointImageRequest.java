@@ -107,8 +107,7 @@ public record EndpointImageRequest(
     }
 
     public static Arch host() {
-      return parse(
-          System.getProperty("os.arch").equals("amd64") ? "amd64" : System.getProperty("os.arch"));
+      return parse(System.getProperty("os.arch")); // the JVM says amd64 or aarch64
     }
   }
 

@@ -53,7 +53,12 @@ public final class Packager {
       checkOutput(artifact, input, r);
 
       Path bundle = Files.createDirectories(work.resolve("bundle"));
-      List<Manifest.Optimization> applied = new ArrayList<>();
+      // a bundle that was optimized before keeps that history
+      List<Manifest.Optimization> applied =
+          new ArrayList<>(
+              source.bundleManifest() == null
+                  ? List.of()
+                  : source.bundleManifest().optimizations());
       Path model = bundle.resolve(MODEL_FILE);
       if (r.optimize().isPresent()) {
         Optimizer.Level level = r.optimize().get();

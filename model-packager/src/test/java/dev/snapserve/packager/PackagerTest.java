@@ -48,6 +48,19 @@ class PackagerTest {
     assertThat(a.artifact().getFileName()).hasToString("digits-1-lambda-arm64.zip");
     assertThat(sha256(a.artifact())).isEqualTo(sha256(b.artifact()));
     assertThat(a.artifactBytes()).isEqualTo(Files.size(a.artifact()));
+    try (ZipFile zip = new ZipFile(a.artifact().toFile())) {
+      assertThat(zip.stream()).noneMatch(ZipEntry::isDirectory);
+      String ort =
+          zip.stream()
+              .map(ZipEntry::getName)
+              .filter(n -> n.startsWith("lib/onnxruntime-"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(jarEntries(zip, ort))
+          .filteredOn(n -> n.startsWith("ai/onnxruntime/native/"))
+          .contains("ai/onnxruntime/native/linux-aarch64/libonnxruntime.so")
+          .allMatch(n -> n.startsWith("ai/onnxruntime/native/linux-aarch64/"));
+    }
   }
 
   @Test
@@ -110,6 +123,19 @@ class PackagerTest {
         .containsEntry("createdAt", "2026-11-22T00:00:00Z")
         .containsEntry("gitCommit", "abc123")
         .containsKey("producer");
+
+    // a packaged bundle packaged again keeps its history and adds the new step
+    PackageResult again =
+        Packager.pack(
+            PackageRequest.builder(r.artifact().resolve("model"), PackageRequest.Target.GCF)
+                .optimize(Optimizer.Level.EXTENDED)
+                .outputDir(tmp.resolve("again"))
+                .build(),
+            Progress.NONE);
+    assertThat(again.manifest().optimizations())
+        .extracting(Manifest.Optimization::level)
+        .containsExactly("basic", "extended");
+    assertThat(again.manifest().labels()).isEqualTo(m.labels());
   }
 
   @Test

@@ -35,12 +35,17 @@ public final class AtomicFiles {
     }
   }
 
+  /** Fails early (before long work) when {@link #write} would refuse {@code out}. */
+  public static void checkCanWrite(Path out, boolean force) {
+    if (Files.exists(out.toAbsolutePath()) && !force) {
+      throw new PackagerException(out + " already exists; pass --force to replace it");
+    }
+  }
+
   /** Writes {@code out} atomically; refuses an existing {@code out} unless {@code force}. */
   public static void write(Path out, boolean force, Writer writer) {
     Path target = out.toAbsolutePath();
-    if (Files.exists(target) && !force) {
-      throw new PackagerException(out + " already exists; pass --force to replace it");
-    }
+    checkCanWrite(out, force);
     Path dir = target.getParent();
     Path tmp = null;
     try {

@@ -19,6 +19,22 @@ public final class Jlink {
    * deterministic for the same JDK and modules, which keeps images reproducible.
    */
   public static void link(Path jdk, List<String> modules, Arch arch, Path out) {
+    check(jdk, arch);
+    List<String> command = new ArrayList<>();
+    command.add(jdk.resolve("bin/jlink").toString());
+    command.add("--add-modules");
+    command.add(String.join(",", modules));
+    command.add("--strip-debug");
+    command.add("--no-header-files");
+    command.add("--no-man-pages");
+    command.add("--compress=zip-6");
+    command.add("--output");
+    command.add(out.toString());
+    run(command, modules);
+  }
+
+  /** Fails when {@code jdk} cannot link a runtime for {@code arch}. */
+  public static void check(Path jdk, Arch arch) {
     Path jlink = jdk.resolve("bin/jlink");
     if (!Files.isExecutable(jlink)) {
       throw new PackagerException(
@@ -38,16 +54,9 @@ public final class Jlink {
               + ": jlink needs a JDK of the image's architecture, or use a base image that has"
               + " Java");
     }
-    List<String> command = new ArrayList<>();
-    command.add(jlink.toString());
-    command.add("--add-modules");
-    command.add(String.join(",", modules));
-    command.add("--strip-debug");
-    command.add("--no-header-files");
-    command.add("--no-man-pages");
-    command.add("--compress=zip-6");
-    command.add("--output");
-    command.add(out.toString());
+  }
+
+  private static void run(List<String> command, List<String> modules) {
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -57,7 +66,7 @@ public final class Jlink {
             "jlink failed (exit " + exit + ") for modules " + modules + ": " + firstLine(log));
       }
     } catch (IOException e) {
-      throw new PackagerException("cannot run " + jlink + ": " + e.getMessage(), e);
+      throw new PackagerException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new PackagerException("interrupted while running jlink", e);
