@@ -1,13 +1,9 @@
 package dev.snapserve.packager;
 
 import com.google.cloud.tools.jib.api.CacheDirectoryCreationException;
-import com.google.cloud.tools.jib.api.Containerizer;
 import com.google.cloud.tools.jib.api.Credential;
-import com.google.cloud.tools.jib.api.Jib;
 import com.google.cloud.tools.jib.api.JibContainer;
 import com.google.cloud.tools.jib.api.RegistryException;
-import com.google.cloud.tools.jib.api.TarImage;
-import com.google.cloud.tools.jib.event.events.ProgressEvent;
 import dev.snapserve.functions.Manifest;
 import dev.snapserve.functions.ModelBundle;
 import dev.snapserve.functions.S3Uri;
@@ -25,7 +21,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.DoubleAdder;
 import java.util.stream.Stream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -136,17 +131,9 @@ public final class Publisher {
       throw new PackagerException(
           "cannot get an ECR authorization token for " + ref.registry() + ": " + e.getMessage(), e);
     }
-    DoubleAdder done = new DoubleAdder();
     try (Progress.Task task = progress.begin("push " + ref, 100, "%")) {
-      Containerizer target =
-          EcrPush.containerizer(ref, EcrPush.retriever(credential))
-              .addEventHandler(
-                  ProgressEvent.class,
-                  e -> {
-                    done.add(e.getAllocation().getFractionOfRoot() * e.getUnits());
-                    task.stepTo(Math.round(done.sum() * 100));
-                  });
-      JibContainer pushed = Jib.from(TarImage.at(imageTar)).containerize(target);
+      JibContainer pushed =
+          EcrPush.push(imageTar, EcrPush.containerizer(ref, EcrPush.retriever(credential)), task);
       return new ImageResult(
           imageTar.toString(),
           ref.toString(),

@@ -1,14 +1,24 @@
 package dev.snapserve.packager.internal;
 
+import com.google.cloud.tools.jib.api.CacheDirectoryCreationException;
 import com.google.cloud.tools.jib.api.Containerizer;
 import com.google.cloud.tools.jib.api.Credential;
 import com.google.cloud.tools.jib.api.CredentialRetriever;
 import com.google.cloud.tools.jib.api.ImageReference;
+import com.google.cloud.tools.jib.api.Jib;
+import com.google.cloud.tools.jib.api.JibContainer;
+import com.google.cloud.tools.jib.api.RegistryException;
 import com.google.cloud.tools.jib.api.RegistryImage;
+import com.google.cloud.tools.jib.api.TarImage;
+import com.google.cloud.tools.jib.event.events.ProgressEvent;
 import dev.snapserve.packager.PackagerException;
+import dev.snapserve.packager.Progress;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.ecr.EcrClient;
@@ -106,6 +116,31 @@ public final class EcrPush {
   /** The credential as Jib asks for it: on demand, once per registry. */
   public static CredentialRetriever retriever(Credential credential) {
     return () -> Optional.of(credential);
+  }
+
+  /**
+   * Pushes the image in {@code tar} ({@code docker save} layout) to {@code target}, reporting
+   * percent done to {@code task}. Layers go up as they are in the tarball; nothing is rebuilt.
+   */
+  public static JibContainer push(Path tar, Containerizer target, Progress.Task task)
+      throws InterruptedException,
+          RegistryException,
+          IOException,
+          CacheDirectoryCreationException,
+          ExecutionException {
+    double[] done = new double[1];
+    target.addEventHandler(
+        ProgressEvent.class,
+        e -> {
+          synchronized (done) {
+            done[0] +=
+                e.getAllocation().getFractionOfRoot()
+                    * e.getUnits()
+                    / e.getAllocation().getAllocationUnits();
+            task.stepTo(Math.min(100, Math.round(done[0] * 100)));
+          }
+        });
+    return Jib.from(TarImage.at(tar)).containerize(target);
   }
 
   /** Where Jib pushes: the ECR repository, with the token's credential. */
