@@ -112,6 +112,14 @@ public final class Archives {
         long padded = (size + 511) & ~511L;
         if (type == 'L' || type == 'x') {
           // GNU long name, or a pax header whose "path" record names the next entry
+          if (size > MAX_MANIFEST_BYTES) {
+            throw new PackagerException(
+                "archive "
+                    + archive
+                    + " has a "
+                    + size
+                    + "-byte long-name header: not a tar we read");
+          }
           byte[] data = readExactly(archive, in, size);
           skipExactly(archive, in, padded - size);
           longName = type == 'L' ? cString(data, 0, data.length) : paxPath(data);
