@@ -31,6 +31,10 @@ public final class SnapserveCli {
             .addSubcommand(new InspectCommand(out))
             .addSubcommand(new OptimizeCommand(out))
             .addSubcommand(new VerifyCommand(out, err))
+            .addSubcommand(new QuantizeCommand(out, err))
+            .addSubcommand(new PackageCommand(out, err))
+            .addSubcommand(new ImageCommand(out, err))
+            .addSubcommand(new PublishCommand(out, err))
             .setOut(new java.io.PrintWriter(out, true))
             .setErr(new java.io.PrintWriter(err, true))
             .setExecutionExceptionHandler(

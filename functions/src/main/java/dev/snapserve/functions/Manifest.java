@@ -17,15 +17,51 @@ public record Manifest(
     ModelFile model,
     Signature signature,
     List<String> labels,
-    Map<String, String> provenance) {
+    Map<String, String> provenance,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Optimization> optimizations) {
 
   public static final int SCHEMA_VERSION = 1;
 
   /** The model file inside the bundle and its integrity data. */
   public record ModelFile(String file, String sha256, long sizeBytes) {}
 
+  /**
+   * One transformation the packager applied to the model, in order.
+   *
+   * @param step what ran, e.g. {@code optimize} or {@code quantize}
+   * @param level its setting: the optimization level or the quantization mode
+   * @param verify how the result compared with the model before the step; null if not verified
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Optimization(String step, String level, Verification verify) {}
+
+  /**
+   * Outputs of a transformed model against the original on the same inputs.
+   *
+   * @param maxAbsError largest absolute difference over all outputs
+   * @param top1Agreement fraction of samples whose arg-max agrees (classifiers); null otherwise
+   * @param passed whether the tolerances were met
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Verification(double maxAbsError, Double top1Agreement, boolean passed) {}
+
   public Manifest {
     labels = labels == null ? null : List.copyOf(labels);
     provenance = provenance == null ? Map.of() : Map.copyOf(provenance);
+    // optional and absent from manifests written before it existed
+    optimizations = optimizations == null ? List.of() : List.copyOf(optimizations);
+  }
+
+  /** A manifest of a model used as exported, with no optimizations applied. */
+  public Manifest(
+      int schemaVersion,
+      String name,
+      String version,
+      String format,
+      ModelFile model,
+      Signature signature,
+      List<String> labels,
+      Map<String, String> provenance) {
+    this(schemaVersion, name, version, format, model, signature, labels, provenance, List.of());
   }
 }

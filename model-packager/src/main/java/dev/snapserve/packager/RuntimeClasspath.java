@@ -88,12 +88,45 @@ public record RuntimeClasspath(String artifactId, List<Entry> entries) {
       if (item.isEmpty()) continue;
       Path path = Path.of(item).toAbsolutePath();
       byName.putIfAbsent(path.getFileName().toString(), path);
+      String reactorJar = reactorJarName(path);
+      if (reactorJar != null) byName.putIfAbsent(reactorJar, path);
       if (item.endsWith(".jar") && Files.isRegularFile(path)) {
         for (Path dep : manifestClassPath(path))
           byName.putIfAbsent(dep.getFileName().toString(), dep);
       }
     }
     return byName;
+  }
+
+  /**
+   * In a Maven reactor before {@code package} a sibling module is its {@code target/classes}
+   * directory: the jar name it will have is {@code artifactId-version.jar} from its pom.
+   */
+  private static String reactorJarName(Path dir) {
+    Path target = dir.getParent();
+    if (!Files.isDirectory(dir) || target == null || !target.endsWith("target")) return null;
+    Path pom = target.resolveSibling("pom.xml");
+    if (!Files.isRegularFile(pom)) return null;
+    try {
+      String xml = Files.readString(pom);
+      String parent = element(xml, "parent");
+      String own = parent == null ? xml : xml.replace(parent, "");
+      String artifactId = element(own, "artifactId");
+      String version = element(own, "version");
+      if (version == null && parent != null) version = element(parent, "version");
+      return artifactId == null || version == null ? null : artifactId + "-" + version + ".jar";
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** The text of the first {@code <tag>} element (no XML parser for two fields of a pom). */
+  private static String element(String xml, String tag) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "<" + tag + ">(.*?)</" + tag + ">", java.util.regex.Pattern.DOTALL)
+            .matcher(xml);
+    return m.find() ? m.group(1).trim() : null;
   }
 
   private static List<Path> manifestClassPath(Path jar) {

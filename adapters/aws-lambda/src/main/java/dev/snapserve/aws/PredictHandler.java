@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.snapserve.aws.internal.EmfListener;
 import dev.snapserve.aws.internal.LambdaHttp;
+import dev.snapserve.aws.internal.S3BundleSource;
 import dev.snapserve.aws.internal.SnapStartHook;
 import dev.snapserve.functions.InferenceService;
 import dev.snapserve.functions.SnapserveConfig;
@@ -19,9 +20,10 @@ import org.crac.Core;
  * The Lambda handler for every HTTP front door: API Gateway HTTP API (payload 2.0) and REST API
  * (1.0), Function URLs and ALB. Handler string: {@code dev.snapserve.aws.PredictHandler}.
  *
- * <p>Init loads the bundle (default {@code $LAMBDA_TASK_ROOT/model}). Under SnapStart the priming
- * runs in the CRaC {@code beforeCheckpoint} hook; otherwise at init unless {@code
- * SNAPSERVE_PRIME_ON_INIT=false}.
+ * <p>Init loads the bundle (default {@code $LAMBDA_TASK_ROOT/model}; with {@code
+ * SNAPSERVE_BUNDLE_URI=s3://...} it is downloaded, verified and cached under /tmp first). Under
+ * SnapStart the priming runs in the CRaC {@code beforeCheckpoint} hook; otherwise at init unless
+ * {@code SNAPSERVE_PRIME_ON_INIT=false}.
  */
 public final class PredictHandler implements RequestStreamHandler {
   /** Registered in static init, as CRaC requires; held strongly (contexts may hold weakly). */
@@ -52,7 +54,14 @@ public final class PredictHandler implements RequestStreamHandler {
   /** Builds the service the way the Lambda runtime gets it, from an environment map. */
   static InferenceService boot(Map<String, String> env) {
     SnapserveConfig config = SnapserveConfig.fromEnv(env);
-    if (config.bundles().isEmpty()) {
+    String bundleUri = env.get(S3BundleSource.URI_VAR);
+    if (bundleUri != null && !bundleUri.isBlank()) {
+      if (!config.bundles().isEmpty()) {
+        throw new IllegalArgumentException(
+            "set " + S3BundleSource.URI_VAR + " or SNAPSERVE_BUNDLES, not both");
+      }
+      config = config.withBundles(List.of(S3BundleSource.fetch(env).directory()));
+    } else if (config.bundles().isEmpty()) {
       String root = env.getOrDefault("LAMBDA_TASK_ROOT", ".");
       config = config.withBundles(List.of(Path.of(root, "model")));
     }

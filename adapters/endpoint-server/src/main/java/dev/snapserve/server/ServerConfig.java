@@ -12,7 +12,9 @@ import java.util.Map;
  * @param host address to listen on (default {@code 127.0.0.1}, this machine only; use {@code
  *     0.0.0.0} in a container, e.g. for SageMaker). {@code SNAPSERVE_HOST}
  * @param port TCP port (default 8080, also SageMaker's); 0 picks a free port, which {@link
- *     EndpointServer#start} returns. {@code SNAPSERVE_PORT}
+ *     EndpointServer#start} returns. {@code SNAPSERVE_PORT}, overridden by {@code
+ *     SAGEMAKER_BIND_TO_PORT}: SageMaker sets it for images labelled {@code
+ *     com.amazonaws.sagemaker.capabilities.accept-bind-to-port=true} and expects that port
  * @param threads request worker threads (default 2 x available processors). Platform threads, not
  *     virtual: a model run is CPU-bound native code and the core pools buffers per request, so more
  *     threads than this only queue inside ONNX Runtime. {@code SNAPSERVE_SERVER_THREADS}
@@ -24,6 +26,9 @@ public record ServerConfig(String host, int port, int threads, Duration shutdown
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
+
+  /** SageMaker's port variable (inference pipelines, multi-container endpoints). */
+  public static final String SAGEMAKER_BIND_TO_PORT = "SAGEMAKER_BIND_TO_PORT";
 
   public ServerConfig {
     if (host == null || host.isBlank()) throw new IllegalArgumentException("host is empty");
@@ -50,7 +55,12 @@ public record ServerConfig(String host, int port, int threads, Duration shutdown
     String host = env.get(SnapserveConfig.PREFIX + "HOST");
     return new ServerConfig(
         host == null || host.isBlank() ? d.host : host.trim(),
-        (int) longVar(env, "PORT", d.port, Integer.MAX_VALUE),
+        (int)
+            longVarNamed(
+                env,
+                SAGEMAKER_BIND_TO_PORT,
+                longVar(env, "PORT", d.port, Integer.MAX_VALUE),
+                Integer.MAX_VALUE),
         (int) longVar(env, "SERVER_THREADS", d.threads, Integer.MAX_VALUE),
         Duration.ofSeconds(
             longVar(env, "SHUTDOWN_GRACE_SECONDS", d.shutdownGrace.toSeconds(), Long.MAX_VALUE)));
@@ -73,7 +83,11 @@ public record ServerConfig(String host, int port, int threads, Duration shutdown
   }
 
   private static long longVar(Map<String, String> env, String name, long dflt, long max) {
-    String v = env.get(SnapserveConfig.PREFIX + name);
+    return longVarNamed(env, SnapserveConfig.PREFIX + name, dflt, max);
+  }
+
+  private static long longVarNamed(Map<String, String> env, String name, long dflt, long max) {
+    String v = env.get(name);
     if (v == null || v.isBlank()) return dflt;
     long value;
     try {
@@ -82,8 +96,7 @@ public record ServerConfig(String host, int port, int threads, Duration shutdown
       value = -1;
     }
     if (value < 0 || value > max) {
-      throw new IllegalArgumentException(
-          SnapserveConfig.PREFIX + name + " must be a non-negative integer, got '" + v + "'");
+      throw new IllegalArgumentException(name + " must be a non-negative integer, got '" + v + "'");
     }
     return value;
   }

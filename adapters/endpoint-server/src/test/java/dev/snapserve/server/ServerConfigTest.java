@@ -31,6 +31,15 @@ class ServerConfigTest {
   }
 
   @Test
+  void sageMakersBindToPortWinsOverSnapservePort() {
+    ServerConfig c =
+        ServerConfig.fromEnv(Map.of("SNAPSERVE_PORT", "9000", "SAGEMAKER_BIND_TO_PORT", "8081"));
+    assertThat(c.port()).isEqualTo(8081);
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("SAGEMAKER_BIND_TO_PORT", "x")))
+        .hasMessageContaining("SAGEMAKER_BIND_TO_PORT");
+  }
+
+  @Test
   void malformedValuesFailFastNamingTheVariable() {
     assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("SNAPSERVE_PORT", "http")))
         .isInstanceOf(IllegalArgumentException.class)

@@ -33,6 +33,7 @@ public final class ManifestReader {
       Signature signature = null;
       List<String> labels = null;
       Map<String, String> provenance = null;
+      List<Manifest.Optimization> optimizations = null;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
         JsonToken t = p.nextToken();
@@ -45,12 +46,22 @@ public final class ManifestReader {
           case "signature" -> signature = t == JsonToken.VALUE_NULL ? null : signature(p);
           case "labels" -> labels = t == JsonToken.VALUE_NULL ? null : strings(p, field);
           case "provenance" -> provenance = t == JsonToken.VALUE_NULL ? null : stringMap(p);
+          case "optimizations" ->
+              optimizations = t == JsonToken.VALUE_NULL ? null : optimizations(p);
           default -> p.skipChildren();
         }
       }
       try {
         return new Manifest(
-            schemaVersion, name, version, format, model, signature, labels, provenance);
+            schemaVersion,
+            name,
+            version,
+            format,
+            model,
+            signature,
+            labels,
+            provenance,
+            optimizations);
       } catch (RuntimeException e) {
         throw new JsonParseException(p, String.valueOf(e.getMessage()), e);
       }
@@ -73,6 +84,58 @@ public final class ManifestReader {
       }
     }
     return new Manifest.ModelFile(file, sha256, sizeBytes);
+  }
+
+  private static List<Manifest.Optimization> optimizations(JsonParser p) throws IOException {
+    expect(p, p.currentToken(), JsonToken.START_ARRAY, "optimizations");
+    List<Manifest.Optimization> out = new ArrayList<>();
+    while (p.nextToken() == JsonToken.START_OBJECT) {
+      String step = null;
+      String level = null;
+      Manifest.Verification verify = null;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        JsonToken t = p.nextToken();
+        switch (field) {
+          case "step" -> step = text(p, t, "optimizations.step");
+          case "level" -> level = text(p, t, "optimizations.level");
+          case "verify" -> verify = t == JsonToken.VALUE_NULL ? null : verification(p);
+          default -> p.skipChildren();
+        }
+      }
+      out.add(new Manifest.Optimization(step, level, verify));
+    }
+    expect(p, p.currentToken(), JsonToken.END_ARRAY, "optimizations");
+    return out;
+  }
+
+  private static Manifest.Verification verification(JsonParser p) throws IOException {
+    expect(p, p.currentToken(), JsonToken.START_OBJECT, "optimizations.verify");
+    double maxAbsError = 0;
+    Double top1Agreement = null;
+    boolean passed = false;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      JsonToken t = p.nextToken();
+      switch (field) {
+        case "maxAbsError" -> maxAbsError = number(p, t, "optimizations.verify.maxAbsError");
+        case "top1Agreement" ->
+            top1Agreement =
+                t == JsonToken.VALUE_NULL
+                    ? null
+                    : number(p, t, "optimizations.verify.top1Agreement");
+        case "passed" -> passed = t == JsonToken.VALUE_TRUE;
+        default -> p.skipChildren();
+      }
+    }
+    return new Manifest.Verification(maxAbsError, top1Agreement, passed);
+  }
+
+  private static double number(JsonParser p, JsonToken t, String what) throws IOException {
+    if (t != JsonToken.VALUE_NUMBER_FLOAT && t != JsonToken.VALUE_NUMBER_INT) {
+      throw new JsonParseException(p, "'" + what + "' must be a number, not " + t);
+    }
+    return p.getDoubleValue();
   }
 
   private static Signature signature(JsonParser p) throws IOException {

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -39,9 +40,36 @@ class ManifestReaderTest {
     assertThat(m).isEqualTo(MAPPER.readValue(json, Manifest.class));
   }
 
+  @Test
+  void readsTheOptimizationsThePackagerRecords() throws IOException {
+    String json =
+        "{\"name\":\"m\",\"optimizations\":[{\"step\":\"optimize\",\"level\":\"basic\"},"
+            + "{\"step\":\"quantize\",\"level\":\"int8\",\"future\":1,\"verify\":"
+            + "{\"maxAbsError\":0.25,\"top1Agreement\":0.99,\"passed\":true}}]}";
+    Manifest m = ManifestReader.read(json.getBytes(StandardCharsets.UTF_8));
+    assertThat(m.optimizations())
+        .containsExactly(
+            new Manifest.Optimization("optimize", "basic", null),
+            new Manifest.Optimization(
+                "quantize", "int8", new Manifest.Verification(0.25, 0.99, true)));
+    assertThat(m).isEqualTo(MAPPER.readValue(json, Manifest.class));
+    // and written back the way it was read
+    assertThat(MAPPER.readValue(MAPPER.writeValueAsString(m), Manifest.class)).isEqualTo(m);
+  }
+
+  @Test
+  void manifestsWithoutOptimizationsReadAsNoneAndWriteNone() throws IOException {
+    Path file = Fixtures.bundle("demo").resolve("manifest.json");
+    Manifest m = ManifestReader.read(Files.readAllBytes(file));
+    assertThat(m.optimizations()).isEmpty();
+    assertThat(MAPPER.writeValueAsString(m)).doesNotContain("optimizations");
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
+        "{\"optimizations\":{\"step\":\"optimize\"}}",
+        "{\"optimizations\":[{\"verify\":{\"maxAbsError\":\"big\"}}]}",
         "[]",
         "{\"name\":{\"nested\":1}}",
         "{\"signature\":{\"inputs\":[],\"outputs\":[]}}",

@@ -58,6 +58,59 @@ public final class AtomicFiles {
   }
 
   /**
+   * Writes the directory {@code out} atomically: filled as a temporary sibling, then renamed. An
+   * existing {@code out} (only with {@code force}) is renamed aside first and deleted after.
+   */
+  public static void writeDirectory(Path out, boolean force, Writer writer) {
+    Path target = out.toAbsolutePath();
+    if (Files.exists(target) && !force) {
+      throw new PackagerException(out + " already exists; pass --force to replace it");
+    }
+    Path dir = target.getParent();
+    Path tmp = null;
+    Path old = null;
+    try {
+      Files.createDirectories(dir);
+      tmp = Files.createTempDirectory(dir, "." + target.getFileName());
+      // temp directories are private (0700); the result is an ordinary directory
+      if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+      }
+      writer.writeTo(tmp);
+      if (Files.exists(target)) {
+        old = Files.createTempDirectory(dir, "." + target.getFileName() + ".old");
+        Files.move(target, old.resolve("x"), StandardCopyOption.ATOMIC_MOVE);
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+      tmp = null;
+    } catch (IOException e) {
+      throw new PackagerException("cannot write " + out + ": " + e.getMessage(), e);
+    } finally {
+      if (tmp != null) deleteTree(tmp);
+      if (old != null) deleteTree(old);
+    }
+  }
+
+  /** Deletes a file or directory tree, best effort (for scratch space). */
+  public static void deleteTree(Path root) {
+    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+    try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) deleteQuietly(p);
+    } catch (IOException ignored) {
+      // best effort: scratch space has a dot name
+    }
+  }
+
+  /** Total size of the regular files under {@code root}. */
+  public static long sizeOfTree(Path root) throws IOException {
+    try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+      long total = 0;
+      for (Path p : paths.filter(Files::isRegularFile).toList()) total += Files.size(p);
+      return total;
+    }
+  }
+
+  /**
    * Temp files are created 0600; a packaged model or bundle is meant to be read by other users
    * (servers, build agents), so the final file gets the usual 0644 where POSIX modes exist.
    */

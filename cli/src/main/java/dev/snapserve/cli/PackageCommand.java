@@ -1,0 +1,154 @@
+package dev.snapserve.cli;
+
+import dev.snapserve.functions.Manifest;
+import dev.snapserve.packager.Optimizer;
+import dev.snapserve.packager.PackageRequest;
+import dev.snapserve.packager.PackageResult;
+import dev.snapserve.packager.Packager;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code snapserve package}: a model as a Lambda zip or a Cloud Functions directory. */
+@Command(
+    name = "package",
+    description = {
+      "Package a model as a deployable: the bundle (manifest with SHA-256, signature, provenance,",
+      "optimizations) plus the target's artifact. The same inputs give byte-identical artifacts",
+      "(timestamps from SOURCE_DATE_EPOCH, else 2026-01-01T00:00:00Z)."
+    })
+final class PackageCommand implements Callable<Integer> {
+  @Parameters(
+      index = "0",
+      paramLabel = "MODEL",
+      description = "An ONNX file, a bundle directory, or a zipped bundle.")
+  Path model;
+
+  @Option(names = "--name", description = "Model name (default: the bundle's).")
+  String name;
+
+  @Option(names = "--version", description = "Model version (default: the bundle's).")
+  String version;
+
+  @Option(
+      names = "--target",
+      required = true,
+      paramLabel = "lambda|gcf|endpoint",
+      description = "lambda: zip for the java21 runtime; gcf: Cloud Functions source directory.")
+  String target;
+
+  @Option(
+      names = "--optimize",
+      paramLabel = "basic|extended",
+      description = "ONNX Runtime offline graph optimization before packaging.")
+  String optimize;
+
+  @Option(
+      names = "--arch",
+      paramLabel = "x86_64|arm64",
+      description = "Native library kept (default: arm64 for lambda, x86_64 otherwise).")
+  String arch;
+
+  @Option(
+      names = "--label",
+      paramLabel = "LABEL",
+      split = ",",
+      description = "Class labels, comma-separated (default: the bundle's).")
+  List<String> labels = new ArrayList<>();
+
+  @Option(
+      names = "--provenance",
+      paramLabel = "KEY=VALUE",
+      description = "Extra provenance for the manifest; repeatable.")
+  Map<String, String> provenance = new LinkedHashMap<>();
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "DIR",
+      description = "Output directory (default: dist).")
+  Path output = Path.of("dist");
+
+  @Option(names = "--force", description = "Replace an existing artifact.")
+  boolean force;
+
+  @Option(names = "--json", description = "Print the result as JSON.")
+  boolean json;
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  PackageCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  /** The --json document. */
+  record Json(
+      String target,
+      String arch,
+      String artifact,
+      String name,
+      String version,
+      String entryPoint,
+      long artifactBytes,
+      long unpackedBytes,
+      List<PackageResult.Limit> limits,
+      String deployCommand,
+      Manifest manifest) {}
+
+  @Override
+  public Integer call() {
+    PackageRequest.Builder b =
+        PackageRequest.builder(model, PackageRequest.Target.parse(target))
+            .name(name)
+            .version(version)
+            .labels(labels)
+            .provenance(provenance)
+            .outputDir(output)
+            .force(force);
+    if (arch != null) b.arch(PackageRequest.Arch.parse(arch));
+    if (optimize != null) b.optimize(Optimizer.Level.parse(optimize));
+    PackageResult r = Packager.pack(b.build(), new ProgressBars(err));
+    if (json) {
+      JsonOutput.print(
+          out,
+          new Json(
+              r.target().id(),
+              r.arch().id(),
+              r.artifact().toString(),
+              r.manifest().name(),
+              r.manifest().version(),
+              r.entryPoint(),
+              r.artifactBytes(),
+              r.unpackedBytes(),
+              r.limits(),
+              r.deployCommand(),
+              r.manifest()));
+      return 0;
+    }
+    out.printf("wrote %s (%s, %s)%n", r.artifact(), mb(r.artifactBytes()), r.arch().id());
+    for (PackageResult.Limit l : r.limits()) {
+      out.printf("  %s: %s of %s limit%n", l.what(), mb(l.bytes()), mb(l.limitBytes()));
+    }
+    for (Manifest.Optimization o : r.manifest().optimizations()) {
+      out.printf("  applied: %s %s%n", o.step(), o.level());
+    }
+    out.printf(
+        "%s: %s%n",
+        r.target() == PackageRequest.Target.LAMBDA ? "handler" : "entry point", r.entryPoint());
+    out.println("deploy:");
+    out.println("  " + r.deployCommand());
+    return 0;
+  }
+
+  private static String mb(long bytes) {
+    return String.format("%.1f MB", bytes / 1048576.0);
+  }
+}

@@ -1,0 +1,228 @@
+package dev.snapserve.packager;
+
+import dev.snapserve.functions.Manifest;
+import dev.snapserve.functions.ModelBundle;
+import dev.snapserve.functions.SnapserveException;
+import dev.snapserve.packager.internal.AtomicFiles;
+import dev.snapserve.packager.internal.BundleWriter;
+import dev.snapserve.packager.internal.Deployable;
+import dev.snapserve.packager.internal.OnnxFiles;
+import dev.snapserve.packager.internal.SafeUnzip;
+import dev.snapserve.packager.internal.onnx.OnnxProto.ModelProto;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Packages a model as a deployable: writes the bundle (the model, optimized if asked, and a
+ * manifest with SHA-256, signature, provenance and the optimizations applied), then the target's
+ * artifact around it. The same request gives byte-identical artifacts.
+ */
+public final class Packager {
+  /** Recorded in every manifest's provenance. */
+  public static final String VERSION = "snapserve-model-packager 0.1.0";
+
+  private static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]*";
+  private static final String MODEL_FILE = "model.onnx";
+
+  private Packager() {}
+
+  /** Builds the artifact {@code request} describes into its output directory. */
+  public static PackageResult pack(PackageRequest request, Progress progress) {
+    Path input = request.model().toAbsolutePath().normalize();
+    if (!Files.exists(input)) {
+      throw new PackagerException("model " + request.model() + " does not exist");
+    }
+    Deployable deployable = Deployable.forTarget(request.target());
+    deployable.check(request);
+    Path outDir = request.outputDir().toAbsolutePath().normalize();
+    boolean outDirExisted = Files.exists(outDir);
+    boolean done = false;
+    Path work = null;
+    try {
+      work = Files.createTempDirectory("snapserve-package");
+      Source source = resolve(input, request.model(), work.resolve("input"));
+      PackageRequest r = withNames(request, source);
+      Path artifact =
+          r.outputDir().resolve(deployable.artifactName(r)).toAbsolutePath().normalize();
+      checkOutput(artifact, input, r);
+
+      Path bundle = Files.createDirectories(work.resolve("bundle"));
+      List<Manifest.Optimization> applied = new ArrayList<>();
+      Path model = bundle.resolve(MODEL_FILE);
+      if (r.optimize().isPresent()) {
+        Optimizer.Level level = r.optimize().get();
+        try (Progress.Task task =
+            progress.begin("optimize " + level.name().toLowerCase(Locale.ROOT), -1, "steps")) {
+          Optimizer.optimize(source.model(), model, level, false);
+        }
+        applied.add(
+            new Manifest.Optimization("optimize", level.name().toLowerCase(Locale.ROOT), null));
+      } else {
+        Files.copy(source.model(), model);
+      }
+      // QUANTIZE STEP (lead: wire the Quantizer here): quantize `model` in place through a temp
+      // file, verify it against source.model() and record
+      // new Manifest.Optimization("quantize", mode, verification) in `applied`.
+
+      Manifest manifest =
+          BundleWriter.write(
+              bundle,
+              MODEL_FILE,
+              r.name(),
+              r.version(),
+              labels(r, source),
+              provenance(r, source),
+              applied);
+      Deployable.Context context =
+          new Deployable.Context(r, bundle, manifest, artifact, work.resolve("build"), progress);
+      Deployable.Built[] built = new Deployable.Built[1];
+      AtomicFiles.Writer writer = tmp -> built[0] = deployable.build(context, tmp);
+      if (deployable.isDirectory()) AtomicFiles.writeDirectory(artifact, r.force(), writer);
+      else AtomicFiles.write(artifact, r.force(), writer);
+      Deployable.Built b = built[0];
+      done = true;
+      return new PackageResult(
+          r.target(),
+          r.arch(),
+          artifact,
+          manifest,
+          b.artifactBytes(),
+          b.unpackedBytes(),
+          b.entryPoint(),
+          b.deployCommand(),
+          b.limits());
+    } catch (IOException e) {
+      throw new PackagerException("cannot package " + request.model() + ": " + e.getMessage(), e);
+    } finally {
+      if (work != null) AtomicFiles.deleteTree(work);
+      if (!done && !outDirExisted) deleteIfEmpty(outDir);
+    }
+  }
+
+  private static void deleteIfEmpty(Path dir) {
+    try {
+      Files.deleteIfExists(dir);
+    } catch (IOException e) {
+      // not empty (something else was written there meanwhile) or gone: leave it
+    }
+  }
+
+  /** The model to package and, when the input was a bundle, its manifest. */
+  private record Source(Path model, Manifest bundleManifest, String sha256) {}
+
+  private static Source resolve(Path input, Path asGiven, Path scratch) throws IOException {
+    Path bundleDir = null;
+    if (Files.isDirectory(input)) {
+      bundleDir = input;
+    } else if (input.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip")) {
+      Files.createDirectories(scratch);
+      SafeUnzip.extract(input, scratch);
+      bundleDir = scratch;
+    }
+    if (bundleDir == null) {
+      OnnxFiles.read(input); // a clear error for anything that is not an ONNX model
+      return new Source(input, null, ModelBundle.describe(input).sha256());
+    }
+    ModelBundle bundle;
+    try {
+      bundle = ModelBundle.load(bundleDir);
+    } catch (SnapserveException e) {
+      throw new PackagerException(asGiven + " is not a valid bundle: " + e.getMessage(), e);
+    }
+    OnnxFiles.read(bundle.modelFile());
+    return new Source(bundle.modelFile(), bundle.manifest(), bundle.manifest().model().sha256());
+  }
+
+  /** Name and version from the request, else from the input bundle; both validated. */
+  private static PackageRequest withNames(PackageRequest r, Source s) {
+    String name =
+        r.name() != null ? r.name() : s.bundleManifest() == null ? null : s.bundleManifest().name();
+    String version =
+        r.version() != null
+            ? r.version()
+            : s.bundleManifest() == null ? null : s.bundleManifest().version();
+    check("name", name);
+    check("version", version);
+    return new PackageRequest(
+        r.model(),
+        name,
+        version,
+        r.target(),
+        r.arch(),
+        r.optimize(),
+        r.labels(),
+        r.provenance(),
+        r.outputDir(),
+        r.force(),
+        r.timestamp());
+  }
+
+  private static void check(String what, String value) {
+    if (value == null) {
+      throw new PackagerException("the model " + what + " is required for a bare ONNX file");
+    }
+    if (!value.matches(NAME_PATTERN)) {
+      throw new PackagerException(
+          "model "
+              + what
+              + " '"
+              + value
+              + "' must match "
+              + NAME_PATTERN
+              + " (it names files and routes)");
+    }
+  }
+
+  /** Refuses outputs that are, or contain, the input, and existing outputs without force. */
+  private static void checkOutput(Path artifact, Path input, PackageRequest r) {
+    Path outDir = r.outputDir().toAbsolutePath().normalize();
+    if (outDir.equals(input) || Files.isRegularFile(outDir)) {
+      throw new PackagerException(
+          "output directory " + r.outputDir() + " is the input or a file; choose a directory");
+    }
+    AtomicFiles.checkNotInput(artifact, input);
+    if (input.startsWith(artifact)) {
+      throw new PackagerException(
+          "output "
+              + artifact
+              + " contains the input "
+              + r.model()
+              + "; choose another -o directory");
+    }
+    if (Files.exists(artifact) && !r.force()) {
+      throw new PackagerException(artifact + " already exists; pass --force to replace it");
+    }
+  }
+
+  private static List<String> labels(PackageRequest r, Source s) {
+    if (!r.labels().isEmpty()) return r.labels();
+    if (s.bundleManifest() != null && s.bundleManifest().labels() != null) {
+      return s.bundleManifest().labels();
+    }
+    return List.of();
+  }
+
+  private static Map<String, String> provenance(PackageRequest r, Source s) {
+    Map<String, String> p = new LinkedHashMap<>();
+    if (s.bundleManifest() != null) p.putAll(s.bundleManifest().provenance());
+    else p.put("producer", producer(s.model()));
+    p.put("sourceModel", r.model().getFileName().toString());
+    p.put("sourceSha256", s.sha256());
+    p.put("packager", VERSION);
+    p.put("createdAt", r.timestamp().toString());
+    p.putAll(r.provenance());
+    return p;
+  }
+
+  private static String producer(Path model) {
+    ModelProto m = OnnxFiles.read(model);
+    String producer = (m.getProducerName() + " " + m.getProducerVersion()).trim();
+    return producer.isEmpty() ? "unknown" : producer;
+  }
+}

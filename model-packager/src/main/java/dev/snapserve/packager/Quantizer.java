@@ -1,0 +1,158 @@
+package dev.snapserve.packager;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.snapserve.functions.internal.OrtModel;
+import dev.snapserve.packager.QuantizeOptions.Mode;
+import dev.snapserve.packager.QuantizeResult.Skipped;
+import dev.snapserve.packager.internal.AtomicFiles;
+import dev.snapserve.packager.internal.OnnxFiles;
+import dev.snapserve.packager.internal.onnx.OnnxProto.GraphProto;
+import dev.snapserve.packager.internal.onnx.OnnxProto.ModelProto;
+import dev.snapserve.packager.internal.quant.Fp16Rewriter;
+import dev.snapserve.packager.internal.quant.Int8Rewriter;
+import dev.snapserve.packager.internal.quant.Opsets;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Quantizes an ONNX model into a new file: {@code int8} (dynamic quantization, as ONNX Runtime's
+ * {@code quantize_dynamic}) or {@code fp16} (float16 weights). Runs ONNX Runtime's basic
+ * optimization first, so weights held in Constant nodes become initializers and get quantized too.
+ */
+public final class Quantizer {
+  static final String BASIC_NOTE =
+      "ran ONNX Runtime basic optimization first (constant folding turns weights held in Constant"
+          + " nodes into initializers, so they are quantized too)";
+
+  private Quantizer() {}
+
+  public static QuantizeResult quantize(QuantizeOptions options) {
+    Path input = options.input();
+    Path output = options.output();
+    AtomicFiles.checkNotInput(output, input);
+    if (Files.exists(output) && !options.force()) {
+      throw new PackagerException(output + " already exists; pass --force to replace it");
+    }
+    ModelProto original = OnnxFiles.read(input);
+    List<String> notes = new ArrayList<>();
+    ModelProto model;
+    try (Progress.Task task = options.progress().begin("quantize " + input, 3, "steps")) {
+      model = optimizeBasic(input);
+      notes.add(BASIC_NOTE);
+      task.stepTo(1);
+      GraphProto graph = model.getGraph();
+      List<String> quantized;
+      List<Skipped> skipped;
+      double maxError;
+      if (options.mode() == Mode.INT8) {
+        Int8Rewriter.Outcome o = Int8Rewriter.rewrite(graph, options.reduceRange());
+        ModelProto upgraded =
+            Opsets.atLeast(model, o.requiredOpset(), graph.getNodeList(), input, o.insertedOps());
+        if (upgraded != model) {
+          notes.add(
+              "raised the ai.onnx opset import from "
+                  + Opsets.defaultVersion(model)
+                  + " to "
+                  + o.requiredOpset()
+                  + " for "
+                  + o.insertedOps()
+                  + " (every op in the graph means the same at both versions)");
+        }
+        model = upgraded.toBuilder().setGraph(o.graph()).build();
+        quantized = o.quantized();
+        skipped = o.skipped();
+        maxError = o.maxAbsWeightError();
+        if (options.reduceRange()) {
+          notes.add("7-bit weights (--reduce-range): for AVX2 CPUs without VNNI, at some accuracy");
+        }
+      } else {
+        Fp16Rewriter.Outcome o = Fp16Rewriter.rewrite(graph);
+        model = model.toBuilder().setGraph(o.graph()).build();
+        quantized = o.converted();
+        skipped = o.skipped();
+        maxError = o.maxAbsWeightError();
+      }
+      if (quantized.isEmpty()) notes.add("nothing to quantize: the output computes as the input");
+      model = Opsets.withoutUnusedImports(model);
+      task.stepTo(2);
+      writeChecked(model, output, options.force());
+      task.stepTo(3);
+      long before = size(input);
+      long after = size(output);
+      return new QuantizeResult(
+          input,
+          output,
+          options.mode(),
+          before,
+          after,
+          (double) before / after,
+          Opsets.defaultVersion(original),
+          Opsets.defaultVersion(model),
+          quantized,
+          skipped,
+          maxError,
+          notes);
+    }
+  }
+
+  /** The graph ONNX Runtime runs at basic level, read back from a scratch file. */
+  private static ModelProto optimizeBasic(Path input) {
+    Path dir = null;
+    try {
+      dir = Files.createTempDirectory("snapserve-quantize");
+      Path basic = dir.resolve("basic.onnx");
+      Optimizer.optimize(input, basic, Optimizer.Level.BASIC, false);
+      return OnnxFiles.read(basic);
+    } catch (IOException e) {
+      throw new PackagerException("cannot create a scratch directory: " + e.getMessage(), e);
+    } finally {
+      if (dir != null) deleteTree(dir);
+    }
+  }
+
+  /** Writes atomically, but only once ONNX Runtime has loaded the result. */
+  private static void writeChecked(ModelProto model, Path output, boolean force) {
+    AtomicFiles.write(
+        output,
+        force,
+        tmp -> {
+          try (OutputStream out = Files.newOutputStream(tmp)) {
+            model.writeTo(out);
+          }
+          try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+              OrtSession s = OrtEnvironment.getEnvironment().createSession(tmp.toString(), o)) {
+            s.getNumInputs();
+          } catch (OrtException e) {
+            throw new PackagerException(
+                "the quantized model does not load in ONNX Runtime (nothing written to "
+                    + output
+                    + "): "
+                    + OrtModel.firstLine(e),
+                e);
+          }
+        });
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var files = Files.list(dir)) {
+      for (Path f : files.toList()) Files.deleteIfExists(f);
+      Files.deleteIfExists(dir);
+    } catch (IOException ignored) {
+      // a scratch directory under java.io.tmpdir
+    }
+  }
+
+  private static long size(Path p) {
+    try {
+      return Files.size(p);
+    } catch (IOException e) {
+      throw new PackagerException("cannot read " + p + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package dev.snapserve.packager.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.SequencedMap;
+import java.util.function.LongConsumer;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Writes zips (and jars) whose bytes depend only on their content: entries in the caller's order
+ * (callers sort), one fixed timestamp stored as DOS local time (no time zone enters), no directory
+ * entries and no Unix modes (unzip applies its defaults: 0644 files, 0755 directories, readable by
+ * the Lambda runtime user).
+ */
+public final class ReproducibleZip {
+  private ReproducibleZip() {}
+
+  /** An entry's content. */
+  @FunctionalInterface
+  public interface Content {
+    InputStream open() throws IOException;
+
+    static Content of(Path file) {
+      return () -> Files.newInputStream(file);
+    }
+
+    static Content of(byte[] bytes) {
+      return () -> new java.io.ByteArrayInputStream(bytes);
+    }
+  }
+
+  /**
+   * Writes {@code entries} in their order; reports bytes read so far to {@code done}. Returns the
+   * total uncompressed size.
+   */
+  public static long write(
+      OutputStream out, SequencedMap<String, Content> entries, Instant time, LongConsumer done)
+      throws IOException {
+    LocalDateTime local = LocalDateTime.ofInstant(time, ZoneOffset.UTC);
+    long total = 0;
+    ZipOutputStream zip = new ZipOutputStream(out);
+    byte[] buf = new byte[1 << 16];
+    for (var e : entries.entrySet()) {
+      ZipEntry entry = new ZipEntry(e.getKey());
+      entry.setTimeLocal(local);
+      entry.setMethod(ZipEntry.DEFLATED);
+      zip.putNextEntry(entry);
+      try (InputStream in = e.getValue().open()) {
+        for (int n; (n = in.read(buf)) > 0; ) {
+          zip.write(buf, 0, n);
+          total += n;
+          done.accept(total);
+        }
+      }
+      zip.closeEntry();
+    }
+    zip.finish();
+    out.flush();
+    return total;
+  }
+}
