@@ -11,13 +11,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code snapserve publish}: a bundle or deployable to S3 (or an image to ECR). */
+/** {@code snapserve publish}: a bundle or deployable to S3, or an image tarball to ECR. */
 @Command(
     name = "publish",
     description = {
       "Upload a bundle directory or a deployable (zip/tar) to s3://bucket/prefix/NAME/VERSION/",
       "(name and version from its manifest.json), with SHA-256 checksums and multipart uploads",
       "for large files. An existing version is never replaced without --force.",
+      "With --ecr: push an image tarball to Amazon ECR.",
       "AWS region and credentials: the SDK's default chains (AWS_REGION, AWS_PROFILE, ...)."
     })
 final class PublishCommand implements Callable<Integer> {
@@ -27,8 +28,21 @@ final class PublishCommand implements Callable<Integer> {
       description = "Bundle dir, zip or tar.")
   Path source;
 
-  @Parameters(index = "1", paramLabel = "S3_URI", description = "Destination, s3://bucket/prefix/.")
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "S3_URI",
+      description = "Destination, s3://bucket/prefix/ (not with --ecr).")
   String destination;
+
+  @Option(
+      names = "--ecr",
+      paramLabel = "REF",
+      description = {
+        "Push an image tarball (snapserve image) to ECR instead:",
+        "ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG, with Jib and an ECR token (no Docker)."
+      })
+  String ecr;
 
   @Option(names = "--force", description = "Replace an existing NAME/VERSION/.")
   boolean force;
@@ -81,6 +95,19 @@ final class PublishCommand implements Callable<Integer> {
   public Integer call() {
     AwsOptions aws = AwsOptions.fromEnv(env);
     if (region != null) aws = aws.withRegion(region);
+    if (ecr != null) {
+      if (destination != null) {
+        throw new IllegalArgumentException("give either an S3 URI or --ecr, not both");
+      }
+      Publisher.ImageResult r = Publisher.publishImage(source, ecr, aws, new ProgressBars(err));
+      if (json) JsonOutput.print(out, r);
+      else out.printf("pushed %s to %s (digest %s)%n", r.source(), r.reference(), r.digest());
+      return 0;
+    }
+    if (destination == null) {
+      throw new IllegalArgumentException(
+          "missing destination: an s3://bucket/prefix/ or --ecr REF");
+    }
     if (endpoint != null) aws = aws.withEndpoint(endpoint);
     Publisher.Options options =
         Publisher.Options.defaults()

@@ -1,11 +1,20 @@
 package dev.snapserve.packager;
 
+import com.google.cloud.tools.jib.api.CacheDirectoryCreationException;
+import com.google.cloud.tools.jib.api.Containerizer;
+import com.google.cloud.tools.jib.api.Credential;
+import com.google.cloud.tools.jib.api.Jib;
+import com.google.cloud.tools.jib.api.JibContainer;
+import com.google.cloud.tools.jib.api.RegistryException;
+import com.google.cloud.tools.jib.api.TarImage;
+import com.google.cloud.tools.jib.event.events.ProgressEvent;
 import dev.snapserve.functions.Manifest;
 import dev.snapserve.functions.ModelBundle;
 import dev.snapserve.functions.S3Uri;
 import dev.snapserve.functions.SnapserveException;
 import dev.snapserve.packager.internal.Archives;
 import dev.snapserve.packager.internal.AwsClients;
+import dev.snapserve.packager.internal.EcrPush;
 import dev.snapserve.packager.internal.S3Upload;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,8 +24,12 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.DoubleAdder;
 import java.util.stream.Stream;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -99,6 +112,72 @@ public final class Publisher {
     try (S3Client s3 = AwsClients.s3(aws)) {
       return publish(s3, source, base, options, progress);
     }
+  }
+
+  /**
+   * @param reference the pushed image, {@code ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG}
+   * @param digest the image manifest's digest in the registry
+   */
+  public record ImageResult(String source, String reference, String digest, String imageId) {}
+
+  /**
+   * Pushes an image tarball ({@code docker save} layout, as {@code snapserve image} writes it) to
+   * ECR with Jib, authenticated with an ECR authorization token from the AWS SDK: no Docker daemon,
+   * no {@code docker login}.
+   */
+  public static ImageResult publishImage(
+      Path imageTar, String ecrReference, AwsOptions aws, Progress progress) {
+    EcrPush.EcrReference ref = EcrPush.parse(ecrReference);
+    checkImageTar(imageTar);
+    Credential credential;
+    try (EcrClient ecr = AwsClients.ecr(aws, ref.region())) {
+      credential = EcrPush.fetchCredential(ecr, ref);
+    } catch (SdkException e) {
+      throw new PackagerException(
+          "cannot get an ECR authorization token for " + ref.registry() + ": " + e.getMessage(), e);
+    }
+    DoubleAdder done = new DoubleAdder();
+    try (Progress.Task task = progress.begin("push " + ref, 100, "%")) {
+      Containerizer target =
+          EcrPush.containerizer(ref, EcrPush.retriever(credential))
+              .addEventHandler(
+                  ProgressEvent.class,
+                  e -> {
+                    done.add(e.getAllocation().getFractionOfRoot() * e.getUnits());
+                    task.stepTo(Math.round(done.sum() * 100));
+                  });
+      JibContainer pushed = Jib.from(TarImage.at(imageTar)).containerize(target);
+      return new ImageResult(
+          imageTar.toString(),
+          ref.toString(),
+          pushed.getDigest().toString(),
+          pushed.getImageId().toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PackagerException("push to " + ref + " was interrupted", e);
+    } catch (ExecutionException
+        | RegistryException
+        | IOException
+        | CacheDirectoryCreationException e) {
+      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      throw new PackagerException(
+          "cannot push " + imageTar + " to " + ref + ": " + cause.getMessage(), e);
+    }
+  }
+
+  private static void checkImageTar(Path imageTar) {
+    Archives.Kind kind;
+    try {
+      kind = Files.isRegularFile(imageTar) ? Archives.kindOf(imageTar) : null;
+    } catch (IOException e) {
+      throw new PackagerException("cannot read " + imageTar + ": " + e.getMessage(), e);
+    }
+    if (kind != Archives.Kind.TAR) {
+      throw new PackagerException(
+          imageTar
+              + " is not an image tarball (a tar in docker save layout, as snapserve image writes)");
+    }
+    Archives.readManifest(imageTar, kind); // refuses unsafe entry names before Jib reads it
   }
 
   /** Parses an {@code s3://bucket/prefix/} destination, as a {@link PackagerException}. */

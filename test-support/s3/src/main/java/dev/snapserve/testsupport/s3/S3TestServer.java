@@ -20,6 +20,8 @@ public final class S3TestServer implements AutoCloseable {
   /** The region S3Mock reports; clients should sign for it. */
   public static final String REGION = "us-east-1";
 
+  private static final String LOGGING_SYSTEM = "org.springframework.boot.logging.LoggingSystem";
+
   private final S3MockApplication app;
   private final Path root;
 
@@ -36,6 +38,9 @@ public final class S3TestServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    // Spring Boot would take over logging (Logback) and fails when the test classpath carries
+    // another SLF4J binding (the Cloud Functions invoker jar does): leave logging alone
+    if (System.getProperty(LOGGING_SYSTEM) == null) System.setProperty(LOGGING_SYSTEM, "none");
     Map<String, Object> props = new HashMap<>();
     // every connector on a free port; S3Mock's own HTTPS and S3 Vectors connectors included
     props.put(S3MockApplication.PROP_HTTPS_PORT, S3MockApplication.RANDOM_PORT);
