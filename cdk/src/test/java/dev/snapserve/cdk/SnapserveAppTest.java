@@ -108,6 +108,15 @@ class SnapserveAppTest {
   }
 
   @Test
+  void dashboardGraphsEveryAliasAndEveryVariant() {
+    String body = template.findResources("AWS::CloudWatch::Dashboard").toString();
+    assertThat(body)
+        .contains("fn (Lambda)", "gpu (SageMaker)", "Invocations per route", "Duration p99")
+        .contains("\"Resource\",\"", ":v1\"", ":v2\"")
+        .contains("\"VariantName\",\"cnn\"", "\"VariantName\",\"former\"", "GPUUtilization");
+  }
+
+  @Test
   void cdkNagAwsSolutionsHasNoUnsuppressedErrors() {
     var errors =
         Annotations.fromStack(stack).findError("*", Match.stringLikeRegexp("AwsSolutions-.*"));
