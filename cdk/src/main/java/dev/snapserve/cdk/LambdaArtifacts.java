@@ -4,6 +4,7 @@ import dev.snapserve.cdk.internal.LambdaZipMerger;
 import dev.snapserve.spec.DeploymentSpec;
 import dev.snapserve.spec.ModelVersion;
 import dev.snapserve.spec.Target;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,11 +42,28 @@ public interface LambdaArtifacts {
   }
 
   /**
+   * Builds one model version's Lambda zip into {@code outputDir} and returns its path: the packager
+   * ({@code Packager.pack} with target lambda, the spec's name and version, {@code arch}).
+   */
+  @FunctionalInterface
+  interface VersionPackager {
+    Path pack(ModelVersion version, Target.Architecture arch, Path outputDir);
+  }
+
+  /**
    * Zips built by {@code snapserve package}, one per model version, in {@code dist} (or the spec's
    * {@code {artifact: ...}}), merged into {@code dist/}{@link #fileName}. Missing zips fail with
    * the {@code snapserve package} command for each.
    */
   static LambdaArtifacts packaged(Path dist) {
+    return packaged(dist, null, System.err);
+  }
+
+  /**
+   * Like {@link #packaged(Path)}, but missing zips of bundle directories are built with {@code
+   * packager} first, each announced on {@code log}.
+   */
+  static LambdaArtifacts packaged(Path dist, VersionPackager packager, PrintStream log) {
     return (spec, target, versions) -> {
       Map<ModelVersion, Path> inputs = new LinkedHashMap<>();
       List<String> missing = new ArrayList<>();
@@ -53,6 +71,17 @@ public interface LambdaArtifacts {
         Path zip = v.packaged() ? v.bundle() : dist.resolve(packagedName(v, target));
         if (Files.isRegularFile(zip)) {
           inputs.put(v, zip);
+        } else if (!v.packaged() && packager != null) {
+          log.println(
+              "snapserve-cdk: packaging "
+                  + v.ref()
+                  + " ("
+                  + shown(v.bundle())
+                  + ") for Lambda "
+                  + target.architecture().id()
+                  + " -> "
+                  + shown(zip));
+          inputs.put(v, packager.pack(v, target.architecture(), dist));
         } else if (v.packaged()) {
           missing.add(v.ref() + ": its artifact " + zip + " does not exist");
         } else {

@@ -6,11 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.snapserve.spec.DeploymentSpec;
 import dev.snapserve.spec.ModelVersion;
 import dev.snapserve.spec.Target;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -102,5 +106,35 @@ class LambdaArtifactsTest {
         .isInstanceOf(LambdaArtifactException.class)
         .hasMessageContaining("digits-2-lambda-arm64.zip carries other runtime jars");
     assertThat(dist.resolve("digits-api-fn-lambda-arm64.zip")).doesNotExist();
+  }
+
+  @Test
+  void aVersionPackagerBuildsOnlyTheMissingZipsAndSaysSo() throws Exception {
+    packagerZip(dist.resolve("digits-1-lambda-arm64.zip"), "1", "jar-bytes");
+    List<String> built = new ArrayList<>();
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Path merged =
+        LambdaArtifacts.packaged(
+                dist,
+                (v, arch, out) -> {
+                  built.add(v.ref() + " " + arch.id());
+                  Path zip = out.resolve(LambdaArtifacts.packagedName(v, fn));
+                  try {
+                    packagerZip(zip, v.version(), "jar-bytes");
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  }
+                  return zip;
+                },
+                new PrintStream(log, true, StandardCharsets.UTF_8))
+            .zip(spec, fn, versions);
+    assertThat(built).containsExactly("digits@2 arm64", "digits@3 arm64");
+    assertThat(log.toString(StandardCharsets.UTF_8))
+        .contains("snapserve-cdk: packaging digits@2 (")
+        .contains("digitscnn) for Lambda arm64 -> ")
+        .doesNotContain("digits@1");
+    try (ZipFile zip = new ZipFile(merged.toFile())) {
+      assertThat(zip.getEntry("models/digits/3/model.onnx")).isNotNull();
+    }
   }
 }
