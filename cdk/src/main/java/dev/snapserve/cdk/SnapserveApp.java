@@ -25,7 +25,7 @@ public final class SnapserveApp {
                   app,
                   "artifacts",
                   spec.file().toAbsolutePath().getParent().resolve("dist").toString()));
-      build(app, spec, LambdaArtifacts.prebuilt(dist));
+      build(app, spec, LambdaArtifacts.packaged(dist));
     } catch (SpecException | LambdaArtifactException | IllegalArgumentException e) {
       System.err.println("snapserve-cdk: " + e.getMessage());
       System.exit(2);
