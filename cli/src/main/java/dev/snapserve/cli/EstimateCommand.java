@@ -64,8 +64,8 @@ final class EstimateCommand implements Callable<Integer> {
             budget -> {
               if (e.total().compareTo(BigDecimal.valueOf(budget)) > 0) {
                 err.printf(
-                    "snapserve: warning: estimate $%s exceeds the spec's budget of $%s a month%n",
-                    e.total().toPlainString(), BigDecimal.valueOf(budget).toPlainString());
+                    "snapserve: warning: estimate %s exceeds the spec's budget of %s a month%n",
+                    EstimateReport.usd(e.total()), EstimateReport.usd(BigDecimal.valueOf(budget)));
               }
             });
     return 0;

@@ -35,6 +35,11 @@ public final class EstimateReport {
 
   private EstimateReport() {}
 
+  /** Money as reports show it: {@code $1,035.31}. */
+  public static String usd(java.math.BigDecimal amount) {
+    return Fmt.usd(amount);
+  }
+
   public static String render(Estimate e, Format format) {
     return switch (format) {
       case TABLE -> table(e);

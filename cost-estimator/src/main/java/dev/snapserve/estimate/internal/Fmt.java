@@ -10,18 +10,21 @@ import java.util.Locale;
 public final class Fmt {
   private Fmt() {}
 
-  /** An exact number with thousands separators and no trailing zeros: {@code 540,000}. */
+  /**
+   * A quantity with thousands separators and no trailing zeros, shown to at most 6 decimals ({@code
+   * 540,000}, {@code 0.279397}); the line items keep the exact value.
+   */
   public static String num(BigDecimal n) {
-    BigDecimal s = n.stripTrailingZeros();
     DecimalFormat f = new DecimalFormat("#,##0", DecimalFormatSymbols.getInstance(Locale.US));
-    f.setMaximumFractionDigits(Math.max(0, s.scale()));
-    f.setRoundingMode(RoundingMode.UNNECESSARY);
-    return f.format(s);
+    f.setMaximumFractionDigits(6);
+    f.setRoundingMode(RoundingMode.HALF_UP);
+    return f.format(n);
   }
 
-  /** A unit price, exact: {@code $0.0000166667}. */
+  /** A unit price, exact, with at least cents: {@code $0.0000166667}, {@code $0.20}. */
   public static String price(BigDecimal p) {
-    return "$" + p.stripTrailingZeros().toPlainString();
+    BigDecimal s = p.stripTrailingZeros();
+    return "$" + (s.scale() < 2 ? s.setScale(2) : s).toPlainString();
   }
 
   /** Money rounded half-up to cents, with grouping: {@code $1,027.84}. */
