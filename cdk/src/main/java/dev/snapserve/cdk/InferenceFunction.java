@@ -107,7 +107,7 @@ public final class InferenceFunction extends Construct {
             // CodeDeploy rolls back to the previous version: it must outlive the next deployment.
             .currentVersionOptions(
                 VersionOptions.builder().removalPolicy(RemovalPolicy.RETAIN).build())
-            .description("snapserve " + String.join(", ", routeSummary(props.routes())));
+            .description(description(props.routes()));
     if (props.snapStart()) fn.snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS);
     if (props.reservedConcurrentExecutions() != null) {
       fn.reservedConcurrentExecutions(props.reservedConcurrentExecutions());
@@ -233,6 +233,12 @@ public final class InferenceFunction extends Construct {
                         .map(m -> m.ref() + ":" + Math.round(m.weightPercent() * WEIGHT_SCALE))
                         .collect(Collectors.joining(",")))
         .collect(Collectors.joining(";"));
+  }
+
+  /** Lambda allows 256 characters of description. */
+  private static String description(List<FunctionRoute> routes) {
+    String d = "snapserve " + String.join(", ", routeSummary(routes));
+    return d.length() <= 256 ? d : d.substring(0, 253) + "...";
   }
 
   private static List<String> routeSummary(List<FunctionRoute> routes) {

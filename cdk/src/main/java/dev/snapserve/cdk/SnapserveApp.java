@@ -2,13 +2,16 @@ package dev.snapserve.cdk;
 
 import dev.snapserve.spec.DeploymentSpec;
 import dev.snapserve.spec.SpecException;
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import java.nio.file.Path;
 import software.amazon.awscdk.App;
+import software.amazon.awscdk.Aspects;
 
 /**
  * The CDK app behind {@code cdk.json}: reads {@code snapserve.yaml} (context {@code spec}, default
  * {@code ./snapserve.yaml}) and synthesizes one {@link SnapserveStack}. Lambda zips come from
- * context {@code artifacts} (default {@code dist/} next to the spec).
+ * context {@code artifacts} (default {@code dist/} next to the spec); {@code -c nag=true} runs
+ * cdk-nag's AwsSolutions pack during synth.
  *
  * <pre>npx cdk synth -c spec=snapserve.yaml</pre>
  */
@@ -26,6 +29,10 @@ public final class SnapserveApp {
                   "artifacts",
                   spec.file().toAbsolutePath().getParent().resolve("dist").toString()));
       build(app, spec, LambdaArtifacts.packaged(dist));
+      // -c nag=true: the AwsSolutions rules run during synth; an unsuppressed error fails it
+      if ("true".equals(context(app, "nag", "false"))) {
+        Aspects.of(app).add(new AwsSolutionsChecks());
+      }
     } catch (SpecException | LambdaArtifactException | IllegalArgumentException e) {
       System.err.println("snapserve-cdk: " + e.getMessage());
       System.exit(2);
