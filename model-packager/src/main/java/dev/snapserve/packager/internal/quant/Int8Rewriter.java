@@ -88,7 +88,7 @@ public final class Int8Rewriter {
                 case "Conv" -> conv(node);
                 default -> false;
               };
-      if (done) quantized.add(node.getName());
+      if (done) quantized.add(label(node));
       else nodes.add(node);
     }
     GraphProto.Builder out = graph.toBuilder().clearNode().addAllNode(nodes).clearInitializer();
@@ -152,7 +152,7 @@ public final class Int8Rewriter {
       nodes.add(node("DynamicQuantizeLinear", x, List.of(x), List.of(xq)));
       quantizedActivations.put(x, xq);
     }
-    String base = node.getName().isEmpty() ? node.getOutput(0) : node.getName();
+    String base = label(node);
     String y = node.getOutput(0);
     String integer = names.fresh(base, "_int32");
     String asFloat = names.fresh(base, "_float");
@@ -266,6 +266,11 @@ public final class Int8Rewriter {
     return (byte) q;
   }
 
+  /** Node names are optional in ONNX: the first output names an unnamed node. */
+  private static String label(NodeProto node) {
+    return node.getName().isEmpty() ? node.getOutput(0) : node.getName();
+  }
+
   private NodeProto castToFloat(String base, String input, String output) {
     return node("Cast", base, List.of(input), List.of(output)).toBuilder()
         .addAttribute(
@@ -277,7 +282,7 @@ public final class Int8Rewriter {
   }
 
   private boolean skip(NodeProto node, String reason) {
-    skipped.add(new Skipped(node.getName(), node.getOpType(), reason));
+    skipped.add(new Skipped(label(node), node.getOpType(), reason));
     return false;
   }
 
