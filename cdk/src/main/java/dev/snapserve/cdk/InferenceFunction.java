@@ -81,13 +81,15 @@ public final class InferenceFunction extends Construct {
     logGroup.grantWrite(role);
 
     Map<String, String> env = new LinkedHashMap<>(props.environment());
-    env.put("SNAPSERVE_BUNDLES", bundles(props.routes()));
     env.put("SNAPSERVE_ROUTES", routes(props.routes()));
     if (props.bundleBucket() != null) {
-      String prefix = props.bundlePrefix() == null ? id + "/" : props.bundlePrefix();
+      // the adapter's S3 source: one published bundle, downloaded and verified at init
+      String prefix = bundlePrefix(props);
       grantBundlePrefix(props, prefix);
-      env.put("SNAPSERVE_BUNDLE_BUCKET", props.bundleBucket().getBucketName());
-      env.put("SNAPSERVE_BUNDLE_PREFIX", prefix);
+      env.put(
+          "SNAPSERVE_BUNDLE_URI", "s3://" + props.bundleBucket().getBucketName() + "/" + prefix);
+    } else {
+      env.put("SNAPSERVE_BUNDLES", bundles(props.routes()));
     }
 
     Function.Builder fn =
@@ -105,7 +107,7 @@ public final class InferenceFunction extends Construct {
             // CodeDeploy rolls back to the previous version: it must outlive the next deployment.
             .currentVersionOptions(
                 VersionOptions.builder().removalPolicy(RemovalPolicy.RETAIN).build())
-            .description("snapserve " + String.join(", ", routeSummary(props.routes())));
+            .description(description(props.routes()));
     if (props.snapStart()) fn.snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS);
     if (props.reservedConcurrentExecutions() != null) {
       fn.reservedConcurrentExecutions(props.reservedConcurrentExecutions());
@@ -233,6 +235,12 @@ public final class InferenceFunction extends Construct {
         .collect(Collectors.joining(";"));
   }
 
+  /** Lambda allows 256 characters of description. */
+  private static String description(List<FunctionRoute> routes) {
+    String d = "snapserve " + String.join(", ", routeSummary(routes));
+    return d.length() <= 256 ? d : d.substring(0, 253) + "...";
+  }
+
   private static List<String> routeSummary(List<FunctionRoute> routes) {
     return routes.stream()
         .map(
@@ -244,18 +252,31 @@ public final class InferenceFunction extends Construct {
         .toList();
   }
 
+  /** {@code <bundlePrefix>/<model>/<version>/}: where {@code snapserve publish} puts a version. */
+  private static String bundlePrefix(InferenceFunctionProps p) {
+    List<WeightedModel> models =
+        p.routes().stream().flatMap(r -> r.models().stream()).distinct().toList();
+    Set<String> refs = new LinkedHashSet<>();
+    models.forEach(m -> refs.add(m.ref()));
+    if (refs.size() != 1) {
+      throw new IllegalArgumentException(
+          "bundleBucket: the S3 bundle source loads one model version, but the routes use "
+              + refs
+              + "; ship several versions in the zip instead");
+    }
+    WeightedModel m = models.get(0);
+    String base = p.bundlePrefix() == null ? "" : p.bundlePrefix();
+    if (!base.isEmpty() && !base.endsWith("/")) base += "/";
+    return base + m.model() + "/" + m.version() + "/";
+  }
+
   private void grantBundlePrefix(InferenceFunctionProps props, String prefix) {
     var bucket = props.bundleBucket();
+    // GetObject below the bundle's prefix only: the source fetches manifest and model by key
     role.addToPolicy(
         PolicyStatement.Builder.create()
             .actions(List.of("s3:GetObject"))
             .resources(List.of(bucket.arnForObjects(prefix + "*")))
-            .build());
-    role.addToPolicy(
-        PolicyStatement.Builder.create()
-            .actions(List.of("s3:ListBucket"))
-            .resources(List.of(bucket.getBucketArn()))
-            .conditions(Map.of("StringLike", Map.of("s3:prefix", List.of(prefix + "*"))))
             .build());
     if (bucket.getEncryptionKey() != null) bucket.getEncryptionKey().grantDecrypt(role);
   }

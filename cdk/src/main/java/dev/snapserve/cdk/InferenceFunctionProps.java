@@ -138,8 +138,9 @@ public final class InferenceFunctionProps {
   }
 
   /**
-   * A bucket the function reads bundles from at init; the role may read only {@link
-   * #bundlePrefix()}.
+   * A bucket the function loads its bundle from at init ({@code SNAPSERVE_BUNDLE_URI}, the
+   * adapter's S3 source: one model version, so every route must use the same one); the role may
+   * read only that version's prefix.
    *
    * @default none: bundles ship in the zip
    */
@@ -148,9 +149,10 @@ public final class InferenceFunctionProps {
   }
 
   /**
-   * The key prefix of this function's bundles in {@link #bundleBucket()}, e.g. {@code digits/}.
+   * The key prefix under which {@code snapserve publish} wrote {@code <model>/<version>/} in {@link
+   * #bundleBucket()}, e.g. {@code bundles/}.
    *
-   * @default {@code "<construct id>/"}
+   * @default none: {@code <model>/<version>/} at the bucket's root
    */
   public String bundlePrefix() {
     return bundlePrefix;

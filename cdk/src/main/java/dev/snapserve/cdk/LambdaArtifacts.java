@@ -1,62 +1,124 @@
 package dev.snapserve.cdk;
 
+import dev.snapserve.cdk.internal.LambdaZipMerger;
 import dev.snapserve.spec.DeploymentSpec;
 import dev.snapserve.spec.ModelVersion;
 import dev.snapserve.spec.Target;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.stream.Collectors;
+import java.util.Map;
 
 /**
- * Where the app gets the Lambda zip of each Lambda target: the seam to the packager. A zip holds
+ * Where the app gets the Lambda zip of each Lambda target: the seam to the packager. The zip holds
  * the aws-lambda adapter's jars under {@code lib/} and every model version the target's routes need
- * under {@code models/<model>/<version>/}, each manifest naming the spec's model and version (what
- * {@code SNAPSERVE_ROUTES} refers to).
+ * under {@code models/<model>/<version>/} ({@link InferenceFunction#BUNDLE_ROOT}), each manifest
+ * naming the spec's model and version (what {@code SNAPSERVE_ROUTES} refers to).
  */
 @FunctionalInterface
 public interface LambdaArtifacts {
   /**
-   * The zip for {@code target} holding {@code versions}; builds it when it can.
+   * The zip for {@code target} holding {@code versions}.
    *
-   * @throws LambdaArtifactException when the zip is missing and cannot be built
+   * @throws LambdaArtifactException when an input is missing or unusable; the message says how to
+   *     build it
    */
   Path zip(DeploymentSpec spec, Target.Lambda target, List<ModelVersion> versions);
 
-  /** {@code <service>-<target>-lambda-<arch>.zip}, e.g. {@code digits-api-fn-lambda-arm64.zip}. */
+  /** The merged zip: {@code <service>-<target>-lambda-<arch>.zip}. */
   static String fileName(DeploymentSpec spec, Target.Lambda target) {
     return spec.service() + "-" + target.name() + "-lambda-" + target.architecture().id() + ".zip";
   }
 
   /**
-   * Prebuilt zips: a single packaged version ({@code {artifact: ...}} in the spec) is used as is;
-   * otherwise {@code dir/}{@link #fileName}. Missing zips fail with the command that builds them.
+   * The packager's zip of one version: {@code <model>-<version>-lambda-<arch>.zip}, what {@code
+   * snapserve package BUNDLE --name M --version V --target lambda --arch A} writes.
    */
-  static LambdaArtifacts prebuilt(Path dir) {
+  static String packagedName(ModelVersion v, Target.Lambda target) {
+    return v.model() + "-" + v.version() + "-lambda-" + target.architecture().id() + ".zip";
+  }
+
+  /**
+   * Builds one model version's Lambda zip into {@code outputDir} and returns its path: the packager
+   * ({@code Packager.pack} with target lambda, the spec's name and version, {@code arch}).
+   */
+  @FunctionalInterface
+  interface VersionPackager {
+    Path pack(ModelVersion version, Target.Architecture arch, Path outputDir);
+  }
+
+  /**
+   * Zips built by {@code snapserve package}, one per model version, in {@code dist} (or the spec's
+   * {@code {artifact: ...}}), merged into {@code dist/}{@link #fileName}. Missing zips fail with
+   * the {@code snapserve package} command for each.
+   */
+  static LambdaArtifacts packaged(Path dist) {
+    return packaged(dist, null, System.err);
+  }
+
+  /**
+   * Like {@link #packaged(Path)}, but missing zips of bundle directories are built with {@code
+   * packager} first, each announced on {@code log}.
+   */
+  static LambdaArtifacts packaged(Path dist, VersionPackager packager, PrintStream log) {
     return (spec, target, versions) -> {
-      if (versions.size() == 1 && versions.get(0).packaged()) {
-        Path zip = versions.get(0).bundle();
-        if (!Files.isRegularFile(zip)) {
-          throw new LambdaArtifactException(
-              "Lambda artifact of " + versions.get(0).ref() + " is missing: " + zip);
+      Map<ModelVersion, Path> inputs = new LinkedHashMap<>();
+      List<String> missing = new ArrayList<>();
+      for (ModelVersion v : versions) {
+        Path zip = v.packaged() ? v.bundle() : dist.resolve(packagedName(v, target));
+        if (Files.isRegularFile(zip)) {
+          inputs.put(v, zip);
+        } else if (!v.packaged() && packager != null) {
+          log.println(
+              "snapserve-cdk: packaging "
+                  + v.ref()
+                  + " ("
+                  + shown(v.bundle())
+                  + ") for Lambda "
+                  + target.architecture().id()
+                  + " -> "
+                  + shown(zip));
+          inputs.put(v, packager.pack(v, target.architecture(), dist));
+        } else if (v.packaged()) {
+          missing.add(v.ref() + ": its artifact " + zip + " does not exist");
+        } else {
+          missing.add(
+              "./snapserve package "
+                  + shown(v.bundle())
+                  + " --name "
+                  + v.model()
+                  + " --version "
+                  + v.version()
+                  + " --target lambda --arch "
+                  + target.architecture().id()
+                  + " -o "
+                  + shown(dist));
         }
-        return zip;
       }
-      Path zip = dir.resolve(fileName(spec, target));
-      if (Files.isRegularFile(zip)) return zip;
-      throw new LambdaArtifactException(
-          "Lambda artifact for target '"
-              + target.name()
-              + "' ("
-              + versions.stream().map(v -> v.ref().toString()).collect(Collectors.joining(", "))
-              + ") is missing: "
-              + zip
-              + "; build it with: ./snapserve package --spec "
-              + spec.file()
-              + " --target "
-              + target.name()
-              + " --out "
-              + dir);
+      if (!missing.isEmpty()) {
+        throw new LambdaArtifactException(
+            "Lambda target '"
+                + target.name()
+                + "' needs a packaged zip per model version; missing "
+                + missing.size()
+                + " of "
+                + versions.size()
+                + ", build them with: "
+                + String.join(" && ", missing));
+      }
+      return LambdaZipMerger.merge(inputs, dist.resolve(fileName(spec, target)));
     };
+  }
+
+  /** Relative to the working directory when below it: commands to paste. */
+  private static String shown(Path p) {
+    Path cwd = Path.of("").toAbsolutePath();
+    Path abs = p.toAbsolutePath().normalize();
+    return abs.startsWith(cwd) && !abs.equals(cwd)
+        ? cwd.relativize(abs).toString()
+        : abs.toString();
   }
 }

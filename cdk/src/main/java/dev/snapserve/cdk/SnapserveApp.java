@@ -1,14 +1,24 @@
 package dev.snapserve.cdk;
 
+import dev.snapserve.packager.PackageRequest;
+import dev.snapserve.packager.Packager;
+import dev.snapserve.packager.PackagerException;
+import dev.snapserve.packager.Progress;
 import dev.snapserve.spec.DeploymentSpec;
+import dev.snapserve.spec.ModelVersion;
 import dev.snapserve.spec.SpecException;
+import dev.snapserve.spec.Target;
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import java.nio.file.Path;
 import software.amazon.awscdk.App;
+import software.amazon.awscdk.Aspects;
 
 /**
  * The CDK app behind {@code cdk.json}: reads {@code snapserve.yaml} (context {@code spec}, default
  * {@code ./snapserve.yaml}) and synthesizes one {@link SnapserveStack}. Lambda zips come from
- * context {@code artifacts} (default {@code dist/} next to the spec).
+ * context {@code artifacts} (default {@code dist/} next to the spec), and missing ones are built
+ * there with the packager (announced on stderr); {@code -c nag=true} runs cdk-nag's AwsSolutions
+ * pack during synth.
  *
  * <pre>npx cdk synth -c spec=snapserve.yaml</pre>
  */
@@ -25,8 +35,15 @@ public final class SnapserveApp {
                   app,
                   "artifacts",
                   spec.file().toAbsolutePath().getParent().resolve("dist").toString()));
-      build(app, spec, LambdaArtifacts.prebuilt(dist));
-    } catch (SpecException | LambdaArtifactException | IllegalArgumentException e) {
+      build(app, spec, LambdaArtifacts.packaged(dist, SnapserveApp::packageForLambda, System.err));
+      // -c nag=true: the AwsSolutions rules run during synth; an unsuppressed error fails it
+      if ("true".equals(context(app, "nag", "false"))) {
+        Aspects.of(app).add(new AwsSolutionsChecks());
+      }
+    } catch (SpecException
+        | LambdaArtifactException
+        | PackagerException
+        | IllegalArgumentException e) {
       System.err.println("snapserve-cdk: " + e.getMessage());
       System.exit(2);
     }
@@ -36,6 +53,18 @@ public final class SnapserveApp {
   /** Adds the spec's stack to {@code app}. */
   public static SnapserveStack build(App app, DeploymentSpec spec, LambdaArtifacts artifacts) {
     return new SnapserveStack(app, spec, artifacts);
+  }
+
+  /** Builds a missing Lambda zip with the packager, as {@code snapserve package} would. */
+  static Path packageForLambda(ModelVersion v, Target.Architecture arch, Path dist) {
+    PackageRequest request =
+        PackageRequest.builder(v.bundle(), PackageRequest.Target.LAMBDA)
+            .name(v.model())
+            .version(v.version())
+            .arch(PackageRequest.Arch.parse(arch.id()))
+            .outputDir(dist)
+            .build();
+    return Packager.pack(request, Progress.NONE).artifact();
   }
 
   private static String context(App app, String key, String fallback) {

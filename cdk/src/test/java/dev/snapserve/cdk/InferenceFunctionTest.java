@@ -18,6 +18,7 @@ import software.amazon.awscdk.services.s3.Bucket;
 class InferenceFunctionTest {
   @TempDir static Path tmp;
   static Template template;
+  static Template fromS3;
   static Stack stack;
   static Path zip;
 
@@ -40,11 +41,21 @@ class InferenceFunctionTest {
                                 new WeightedModel("digits", "2", 90),
                                 new WeightedModel("digits", "3", 10)))))
                 .reservedConcurrentExecutions(100)
-                .bundleBucket(Bucket.Builder.create(stack, "Bundles").build())
-                .bundlePrefix("digits/")
                 .build());
     assertThat(fn.aliases()).containsOnlyKeys("v1", "v2");
     template = Template.fromStack(stack);
+
+    Stack s3 = new Stack(new App(), "FromS3");
+    new InferenceFunction(
+        s3,
+        "Digits",
+        InferenceFunctionProps.builder()
+            .codeZip(zip)
+            .routes(List.of(FunctionRoute.of("v1", "digits", "3")))
+            .bundleBucket(Bucket.Builder.create(s3, "Bundles").build())
+            .bundlePrefix("bundles")
+            .build());
+    fromS3 = Template.fromStack(s3);
   }
 
   @Test
@@ -80,11 +91,11 @@ class InferenceFunctionTest {
                 "Variables",
                 Match.objectLike(
                     Map.of(
-                        "SNAPSERVE_ROUTES", "v1=digits@1:10000;v2=digits@2:9000,digits@3:1000",
+                        "SNAPSERVE_ROUTES",
+                        "v1=digits@1:10000;v2=digits@2:9000,digits@3:1000",
                         "SNAPSERVE_BUNDLES",
-                            "/var/task/models/digits/1,/var/task/models/digits/2,"
-                                + "/var/task/models/digits/3",
-                        "SNAPSERVE_BUNDLE_PREFIX", "digits/")))));
+                        "/var/task/models/digits/1,/var/task/models/digits/2,"
+                            + "/var/task/models/digits/3")))));
   }
 
   @Test
@@ -147,7 +158,7 @@ class InferenceFunctionTest {
   }
 
   @Test
-  void logGroupHasRetentionAndTheRoleReadsOnlyItsBundlePrefix() {
+  void logGroupHasRetentionAndTheRoleMayOnlyWriteItsLogs() {
     template.hasResourceProperties("AWS::Logs::LogGroup", Map.of("RetentionInDays", 30));
     // the function's own role has no managed policy (AWSLambdaBasicExecutionRole: all log groups)
     template.hasResourceProperties(
@@ -163,13 +174,32 @@ class InferenceFunctionTest {
             "ManagedPolicyArns",
             Match.absent()));
     String policies = template.findResources("AWS::IAM::Policy").toString();
-    assertThat(policies)
-        .contains("s3:GetObject", "/digits/*", "s3:prefix")
-        .doesNotContain("s3:GetObject*", "s3:List*", "\"*\"");
+    assertThat(policies).contains("logs:PutLogEvents").doesNotContain("s3:");
   }
 
   @Test
-  void snapStartRefusesLargeEphemeralStorageAndNonZipCode() {
+  void fromS3TheRoleReadsOnlyTheOnePublishedVersionItServes() {
+    fromS3.hasResourceProperties(
+        "AWS::Lambda::Function",
+        Map.of(
+            "Environment",
+            Map.of(
+                "Variables",
+                Map.of(
+                    "SNAPSERVE_ROUTES",
+                    "v1=digits@3:10000",
+                    "SNAPSERVE_BUNDLE_URI",
+                    Match.objectLike(Map.of("Fn::Join", Match.anyValue()))))));
+    String env = fromS3.findResources("AWS::Lambda::Function").toString();
+    assertThat(env).contains("s3://", "/bundles/digits/3/").doesNotContain("SNAPSERVE_BUNDLES");
+    String policies = fromS3.findResources("AWS::IAM::Policy").toString();
+    assertThat(policies)
+        .contains("Action=s3:GetObject", "/bundles/digits/3/*")
+        .doesNotContain("s3:GetObject*", "s3:List", "\"*\"");
+  }
+
+  @Test
+  void snapStartRefusesLargeEphemeralStorageProvisionedConcurrencyAndNonZipCode() {
     Stack s = new Stack(new App(), "Invalid");
     assertThatThrownBy(
             () ->
@@ -182,6 +212,32 @@ class InferenceFunctionTest {
                         .ephemeralStorageMiB(1024)
                         .build()))
         .hasMessageContaining("ephemeralStorageMiB must be 512-512");
+    assertThatThrownBy(
+            () ->
+                new InferenceFunction(
+                    s,
+                    "Provisioned",
+                    InferenceFunctionProps.builder()
+                        .codeZip(zip)
+                        .routes(List.of(FunctionRoute.of("v1", "digits", "1")))
+                        .provisionedConcurrentExecutions(2)
+                        .build()))
+        .hasMessageContaining("provisionedConcurrentExecutions: Lambda does not allow");
+    assertThatThrownBy(
+            () ->
+                new InferenceFunction(
+                    s,
+                    "TwoFromS3",
+                    InferenceFunctionProps.builder()
+                        .codeZip(zip)
+                        .routes(
+                            List.of(
+                                FunctionRoute.of("v1", "digits", "1"),
+                                FunctionRoute.of("v2", "digits", "2")))
+                        .bundleBucket(Bucket.Builder.create(s, "B").build())
+                        .build()))
+        .hasMessageContaining("the S3 bundle source loads one model version")
+        .hasMessageContaining("[digits@1, digits@2]");
     assertThatThrownBy(
             () ->
                 new InferenceFunction(

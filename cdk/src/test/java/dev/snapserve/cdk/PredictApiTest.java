@@ -1,6 +1,7 @@
 package dev.snapserve.cdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -12,11 +13,13 @@ import software.amazon.awscdk.App;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.services.lambda.Function;
 
 class PredictApiTest {
   @TempDir static Path tmp;
   static Template template;
   static Map<String, Map<String, Object>> resources;
+  static Template iam;
 
   @BeforeAll
   static void synth() throws Exception {
@@ -48,6 +51,21 @@ class PredictApiTest {
     fn.aliases().keySet().forEach(v -> fn.deploymentGroup(v).addAlarm(api.serverErrorAlarm(v)));
     template = Template.fromStack(stack);
     resources = castResources(template.toJSON());
+
+    Stack iamStack = new Stack(new App(), "IamApi");
+    InferenceFunction iamFn =
+        new InferenceFunction(
+            iamStack,
+            "Digits",
+            InferenceFunctionProps.builder()
+                .codeZip(TestZips.lambdaZip(tmp, "fn.zip"))
+                .routes(List.of(FunctionRoute.of("v3", "digits", "3")))
+                .build());
+    new PredictApi(
+        iamStack,
+        "Predict",
+        PredictApiProps.builder().routes(iamFn.aliases()).auth(PredictApiAuth.IAM).build());
+    iam = Template.fromStack(iamStack);
   }
 
   @SuppressWarnings("unchecked")
@@ -174,5 +192,47 @@ class PredictApiTest {
             "AlarmConfiguration",
             Match.objectLike(
                 Map.of("Alarms", Match.arrayWith(List.of(Map.of("Name", Map.of("Ref", alarm))))))));
+  }
+
+  @Test
+  void iamAuthSignsEveryRouteAndModelPathsFallBackToTheFirstRoute() {
+    iam.allResourcesProperties("AWS::ApiGatewayV2::Route", Map.of("AuthorizationType", "AWS_IAM"));
+    iam.resourceCountIs("AWS::ApiGatewayV2::Authorizer", 0);
+    // no v1/v2 route here: the TF Serving and OIP paths go to the only alias, v3
+    iam.resourceCountIs("AWS::ApiGatewayV2::Integration", 1);
+    iam.hasResourceProperties(
+        "AWS::ApiGatewayV2::Route", Map.of("RouteKey", "GET /v1/models/{proxy+}"));
+    iam.hasResourceProperties(
+        "AWS::ApiGatewayV2::Api", Map.of("CorsConfiguration", Match.absent()));
+    iam.hasResourceProperties(
+        "AWS::ApiGatewayV2::Stage",
+        Map.of(
+            "DefaultRouteSettings",
+            Map.of(
+                "DetailedMetricsEnabled", true,
+                "ThrottlingRateLimit", Match.absent(),
+                "ThrottlingBurstLimit", Match.absent())));
+  }
+
+  @Test
+  void jwtAuthNeedsIssuerAndAudience() {
+    Stack s = new Stack(new App(), "BadJwt");
+    assertThatThrownBy(
+            () ->
+                new PredictApi(
+                    s,
+                    "Api",
+                    PredictApiProps.builder()
+                        .routes(
+                            Map.of(
+                                "v1",
+                                Function.fromFunctionArn(
+                                    s,
+                                    "Fn",
+                                    "arn:aws:lambda:us-east-1:123456789012:function:f:v1")))
+                        .auth(PredictApiAuth.JWT)
+                        .jwtIssuer("https://auth.example.com/")
+                        .build()))
+        .hasMessageContaining("auth JWT needs jwtIssuer and at least one jwtAudience");
   }
 }

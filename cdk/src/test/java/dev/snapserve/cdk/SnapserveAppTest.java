@@ -1,11 +1,9 @@
 package dev.snapserve.cdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.snapserve.spec.DeploymentSpec;
 import dev.snapserve.spec.ModelVersion;
-import dev.snapserve.spec.Target;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,21 +108,19 @@ class SnapserveAppTest {
   }
 
   @Test
+  void dashboardGraphsEveryAliasAndEveryVariant() {
+    String body = template.findResources("AWS::CloudWatch::Dashboard").toString();
+    assertThat(body)
+        .contains("fn (Lambda)", "gpu (SageMaker)", "Invocations per route", "Duration p99")
+        .contains("\"Resource\",\"", ":v1\"", ":v2\"")
+        .contains("\"VariantName\",\"cnn\"", "\"VariantName\",\"former\"", "GPUUtilization");
+  }
+
+  @Test
   void cdkNagAwsSolutionsHasNoUnsuppressedErrors() {
     var errors =
         Annotations.fromStack(stack).findError("*", Match.stringLikeRegexp("AwsSolutions-.*"));
     assertThat(errors.stream().map(e -> e.getId() + " " + e.getEntry().getData()).toList())
         .isEmpty();
-  }
-
-  @Test
-  void aMissingLambdaArtifactNamesTheFileAndThePackageCommand() {
-    Target.Lambda fn = (Target.Lambda) spec.target("fn");
-    List<ModelVersion> versions = List.copyOf(spec.models().get("digits").values());
-    assertThatThrownBy(() -> LambdaArtifacts.prebuilt(tmp.resolve("empty")).zip(spec, fn, versions))
-        .isInstanceOf(LambdaArtifactException.class)
-        .hasMessageContaining("target 'fn' (digits@1, digits@2, digits@3)")
-        .hasMessageContaining("digits-api-fn-lambda-arm64.zip")
-        .hasMessageContaining("./snapserve package --spec");
   }
 }

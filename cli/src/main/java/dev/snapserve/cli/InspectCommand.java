@@ -14,10 +14,12 @@ import picocli.CommandLine.Parameters;
 /** {@code snapserve inspect}: the {@code saved_model_cli show --all} of ONNX. */
 @Command(
     name = "inspect",
+    mixinStandardHelpOptions = true,
     description = {
-      "Show what an ONNX model or bundle contains: producer, IR version, opsets, inputs and",
-      "outputs, initializers, op histogram, custom domains, metadata, and for a bundle its",
-      "manifest and integrity. Exit code 1 when a bundle's model does not match its manifest."
+      "Show what an ONNX model or bundle contains.",
+      "Producer, IR version, opsets, inputs and outputs, initializers, op histogram,",
+      "custom domains, metadata; for a bundle also its manifest and integrity.",
+      "Exit code 1 when a bundle's model does not match its manifest."
     })
 final class InspectCommand implements Callable<Integer> {
   @Parameters(paramLabel = "MODEL_OR_BUNDLE", description = "An .onnx file or a bundle directory.")

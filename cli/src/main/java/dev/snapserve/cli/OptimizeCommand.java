@@ -13,9 +13,11 @@ import picocli.CommandLine.Parameters;
 /** {@code snapserve optimize}: ONNX Runtime's offline graph optimization into a new file. */
 @Command(
     name = "optimize",
+    mixinStandardHelpOptions = true,
     description = {
-      "Write ONNX Runtime's optimized graph of MODEL to OUT (the input is never modified).",
-      "basic keeps standard ONNX ops; extended adds fusions into ONNX Runtime-only ops."
+      "Optimize a model's graph offline with ONNX Runtime.",
+      "Writes a new file; the input is never modified. basic keeps standard ONNX",
+      "ops; extended adds fusions into ONNX Runtime-only ops (the output says so)."
     })
 final class OptimizeCommand implements Callable<Integer> {
   @Parameters(paramLabel = "MODEL", description = "The .onnx file to optimize.")

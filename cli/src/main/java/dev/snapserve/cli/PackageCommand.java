@@ -1,22 +1,26 @@
 package dev.snapserve.cli;
 
 import dev.snapserve.functions.Manifest;
+import dev.snapserve.packager.EndpointImageRequest;
 import dev.snapserve.packager.Optimizer;
 import dev.snapserve.packager.PackageRequest;
 import dev.snapserve.packager.PackageResult;
 import dev.snapserve.packager.Packager;
+import dev.snapserve.packager.QuantizeOptions;
+import dev.snapserve.packager.VerifyOptions;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code snapserve package}: a model as a Lambda zip or a Cloud Functions directory. */
+/** {@code snapserve package}: a model as a Lambda zip, a Cloud Functions directory or an image. */
 @Command(
     name = "package",
     description = {
@@ -41,7 +45,10 @@ final class PackageCommand implements Callable<Integer> {
       names = "--target",
       required = true,
       paramLabel = "lambda|gcf|endpoint",
-      description = "lambda: zip for the java21 runtime; gcf: Cloud Functions source directory.")
+      description = {
+        "lambda: zip for the java21 runtime; gcf: Cloud Functions source directory;",
+        "endpoint: OCI image tarball of the endpoint server (SageMaker contract)."
+      })
   String target;
 
   @Option(
@@ -49,6 +56,39 @@ final class PackageCommand implements Callable<Integer> {
       paramLabel = "basic|extended",
       description = "ONNX Runtime offline graph optimization before packaging.")
   String optimize;
+
+  @Option(
+      names = "--quantize",
+      paramLabel = "int8|fp16",
+      description = "Quantize after optimizing: int8 (dynamic) or fp16 weights.")
+  String quantize;
+
+  @Option(
+      names = "--verify-data",
+      paramLabel = "FILE",
+      description = {
+        "Inputs each optimization is verified on (verify's --data format);",
+        "default: synthesized from the signature."
+      })
+  Path verifyData;
+
+  @Option(
+      names = "--tolerance",
+      paramLabel = "SPEC",
+      description = {
+        "What each verification must meet (verify's format); default:",
+        "abs=1e-4,rel=1e-3,top1=0.99 for --optimize, top1=0.99 for --quantize."
+      })
+  String tolerance;
+
+  @Option(
+      names = "--base-image",
+      paramLabel = "REF",
+      description = {
+        "endpoint: base image (a registry reference, tar://PATH or scratch);",
+        "default: " + EndpointImageRequest.DEFAULT_BASE_IMAGE + "."
+      })
+  String baseImage;
 
   @Option(
       names = "--arch",
@@ -115,6 +155,9 @@ final class PackageCommand implements Callable<Integer> {
             .force(force);
     if (arch != null) b.arch(PackageRequest.Arch.parse(arch));
     if (optimize != null) b.optimize(Optimizer.Level.parse(optimize));
+    if (quantize != null) b.quantize(QuantizeOptions.Mode.parse(quantize));
+    if (tolerance != null) b.tolerance(VerifyOptions.Tolerance.parse(tolerance));
+    b.verifyData(verifyData).baseImage(baseImage);
     PackageResult r = Packager.pack(b.build(), new ProgressBars(err));
     if (json) {
       JsonOutput.print(
@@ -138,12 +181,28 @@ final class PackageCommand implements Callable<Integer> {
       out.printf("  %s: %s of %s limit%n", l.what(), mb(l.bytes()), mb(l.limitBytes()));
     }
     for (Manifest.Optimization o : r.manifest().optimizations()) {
-      out.printf("  applied: %s %s%n", o.step(), o.level());
+      Manifest.Verification v = o.verify();
+      out.printf(
+          "  applied: %s %s%s%n",
+          o.step(),
+          o.level(),
+          v == null
+              ? ""
+              : String.format(
+                  Locale.ROOT,
+                  " (verified on %s: max abs error %.3g%s, within %s)",
+                  v.inputs(),
+                  v.maxAbsError(),
+                  v.top1Agreement() == null
+                      ? ""
+                      : String.format(
+                          Locale.ROOT, ", top-1 agreement %.2f%%", 100 * v.top1Agreement()),
+                  v.tolerance()));
     }
     out.printf(
         "%s: %s%n",
         r.target() == PackageRequest.Target.LAMBDA ? "handler" : "entry point", r.entryPoint());
-    out.println("deploy:");
+    out.println(r.target() == PackageRequest.Target.ENDPOINT ? "push:" : "deploy:");
     out.println("  " + r.deployCommand());
     return 0;
   }

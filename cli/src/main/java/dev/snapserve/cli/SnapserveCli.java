@@ -35,6 +35,8 @@ public final class SnapserveCli {
             .addSubcommand(new PackageCommand(out, err))
             .addSubcommand(new ImageCommand(out, err))
             .addSubcommand(new PublishCommand(out, err))
+            .addSubcommand(new EstimateCommand(out, err))
+            .addSubcommand(new PricesCommand(out))
             .setOut(new java.io.PrintWriter(out, true))
             .setErr(new java.io.PrintWriter(err, true))
             .setExecutionExceptionHandler(

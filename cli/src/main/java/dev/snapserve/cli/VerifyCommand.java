@@ -14,9 +14,11 @@ import picocli.CommandLine.Parameters;
 /** {@code snapserve verify}: does a candidate model still compute what its reference does? */
 @Command(
     name = "verify",
+    mixinStandardHelpOptions = true,
     description = {
-      "Run REFERENCE and CANDIDATE with ONNX Runtime on the same inputs and compare outputs",
-      "(max abs/rel error, top-1 agreement), file size and p50/p99 latency.",
+      "Compare a candidate model with its reference.",
+      "Runs both with ONNX Runtime on the same inputs; reports max abs/rel error,",
+      "top-1 agreement, file size and p50/p99 latency ratios.",
       "Exit code 1 when the tolerance is not met."
     })
 final class VerifyCommand implements Callable<Integer> {
@@ -36,8 +38,9 @@ final class VerifyCommand implements Callable<Integer> {
       names = "--data",
       paramLabel = "FILE",
       description = {
-        "JSON inputs {\"inputs\": {NAME: [row, ...]}, \"labels\": [...]} (as",
-        "models/testdata/digits-heldout.json); default: synthesized from the signature."
+        "JSON {\"inputs\": {NAME: [row, ...]}, \"labels\": [...]}",
+        "as models/testdata/digits-heldout.json (default:",
+        "inputs synthesized from the signature)."
       })
   Path data;
 
@@ -51,14 +54,17 @@ final class VerifyCommand implements Callable<Integer> {
       names = "--tolerance",
       paramLabel = "SPEC",
       description = {
-        "abs=A,rel=R,top1=F: element ok when |cand-ref| <= A + R*|ref|; classifier",
-        "outputs need top-1 agreement >= F; 'off' disables one (default: abs=1e-4,rel=1e-3,top1=0.99)."
+        "abs=A,rel=R,top1=F: an element passes when",
+        "|cand-ref| <= A + R*|ref|, a classifier output when",
+        "top-1 agreement >= F; 'off' disables a check",
+        "(default: abs=1e-4,rel=1e-3,top1=0.99)."
       })
   String tolerance;
 
   @Option(
       names = "--seed",
       defaultValue = "42",
+      paramLabel = "S",
       description = "Seed for synthesized inputs (default: ${DEFAULT-VALUE}).")
   long seed;
 

@@ -79,10 +79,12 @@ class PackageCommandTest {
                 "package",
                 Fixtures.demo().toString(),
                 "--target",
-                "endpoint",
+                "lambda",
+                "--quantize",
+                "int4",
                 "-o",
                 tmp.toString()))
         .isEqualTo(2);
-    assertThat(err.toString()).contains("not yet supported");
+    assertThat(err.toString()).contains("quantization mode must be int8 or fp16, got 'int4'");
   }
 }

@@ -261,6 +261,36 @@ class PackagerCommandsTest {
   }
 
   @Test
+  void anOpInADomainOnnxRuntimeDoesNotImplement() throws IOException {
+    Path custom =
+        demoWith(
+            "custom-domain.onnx",
+            m -> {
+              GraphProto.Builder g = m.getGraph().toBuilder();
+              for (int i = 0; i < g.getNodeCount(); i++) {
+                if (g.getNode(i).getOpType().equals("Relu")) {
+                  g.setNode(i, g.getNode(i).toBuilder().setDomain("com.example.ops"));
+                }
+              }
+              return m.toBuilder()
+                  .setGraph(g)
+                  .addOpsetImport(
+                      OperatorSetIdProto.newBuilder().setDomain("com.example.ops").setVersion(1))
+                  .build();
+            });
+    assertThat(run("inspect", custom.toString())).isZero();
+    assertThat(stdout())
+        .contains("custom domains: com.example.ops")
+        .containsPattern("com.example.ops:Relu +1");
+    assertUserError(
+        run("optimize", custom.toString(), "-o", tmp.resolve("o.onnx").toString()),
+        "ONNX Runtime cannot load " + custom);
+    assertUserError(
+        run("verify", demo.toString(), custom.toString()), "ONNX Runtime cannot load " + custom);
+    assertThat(files()).containsExactly(custom, demo);
+  }
+
+  @Test
   void anOpsetOnnxRuntimeDoesNotSupport() throws IOException {
     Path future =
         demoWith(

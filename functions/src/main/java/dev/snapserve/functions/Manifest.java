@@ -40,10 +40,13 @@ public record Manifest(
    *
    * @param maxAbsError largest absolute difference over all outputs
    * @param top1Agreement fraction of samples whose arg-max agrees (classifiers); null otherwise
+   * @param tolerance what was required, e.g. {@code abs=1e-4,rel=1e-3,top1=0.99}
+   * @param inputs what the models ran on, e.g. {@code 360 rows of digits-heldout.json}
    * @param passed whether the tolerances were met
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record Verification(double maxAbsError, Double top1Agreement, boolean passed) {}
+  public record Verification(
+      double maxAbsError, Double top1Agreement, String tolerance, String inputs, boolean passed) {}
 
   public Manifest {
     labels = labels == null ? null : List.copyOf(labels);

@@ -21,8 +21,8 @@ import dev.snapserve.functions.SnapserveException;
 import dev.snapserve.packager.EndpointImageRequest.Jre;
 import dev.snapserve.packager.EndpointImageResult.Layer;
 import dev.snapserve.packager.internal.AtomicFiles;
-import dev.snapserve.packager.internal.Jars;
 import dev.snapserve.packager.internal.Jlink;
+import dev.snapserve.packager.internal.RuntimeJars;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -81,7 +81,7 @@ public final class EndpointImage {
     ImageReference image = imageReference(request, manifest);
     JibContainerBuilder builder = base(request.baseImage());
     if (request.jre() instanceof Jre.Jlink jlink) Jlink.check(jlink.jdk(), request.arch());
-    RuntimeClasspath classpath = RuntimeClasspath.of(SERVER_ARTIFACT);
+    RuntimeClasspath.of(SERVER_ARTIFACT); // fails now, not after jlink, when the jars are missing
     Path work = null;
     try {
       work = Files.createTempDirectory("snapserve-image");
@@ -97,7 +97,7 @@ public final class EndpointImage {
       } else {
         java = ((Jre.FromBase) request.jre()).java();
       }
-      List<String> classpathInImage = addJars(builder, classpath, request, work, layers);
+      List<String> classpathInImage = addJars(builder, request, work, layers);
       layers.add(addTree(builder, "model", bundleDir, MODEL_DIR, false));
 
       Map<String, String> env = new LinkedHashMap<>();
@@ -265,36 +265,24 @@ public final class EndpointImage {
    * Dependency jars, then ONNX Runtime (stripped), then snapserve's jars; returns the classpath.
    */
   private static List<String> addJars(
-      JibContainerBuilder builder,
-      RuntimeClasspath classpath,
-      EndpointImageRequest request,
-      Path work,
-      List<Layer> layers)
+      JibContainerBuilder builder, EndpointImageRequest request, Path work, List<Layer> layers)
       throws IOException {
-    Path jars = Files.createDirectories(work.resolve("jars"));
     FileEntriesLayer.Builder deps = FileEntriesLayer.builder().setName("dependencies");
     FileEntriesLayer.Builder ort = FileEntriesLayer.builder().setName("onnxruntime");
     FileEntriesLayer.Builder app = FileEntriesLayer.builder().setName("app");
     long[] bytes = new long[3];
     int[] files = new int[3];
     List<String> inImage = new ArrayList<>();
-    for (RuntimeClasspath.Entry entry : classpath.entries()) {
-      String name = entry.fileName();
-      Path source = entry.source();
-      int kind;
-      if (Files.isDirectory(source)) {
-        Path jar = jars.resolve(name);
-        Jars.zipDirectory(source, jar);
-        source = jar;
-      }
-      if (name.startsWith("onnxruntime")) {
-        Path stripped = jars.resolve(name);
-        Jars.stripOrtNatives(source, request.arch().ortPlatform(), stripped);
-        source = stripped;
-        kind = 1;
-      } else {
-        kind = name.startsWith("snapserve-") ? 2 : 0;
-      }
+    PackageRequest.Arch arch =
+        request.arch() == EndpointImageRequest.Arch.ARM64
+            ? PackageRequest.Arch.ARM64
+            : PackageRequest.Arch.X86_64;
+    // Jib fixes every file time in the image itself; the jars' entry times only need to be fixed
+    for (RuntimeJars.Jar jar :
+        RuntimeJars.prepare(SERVER_ARTIFACT, arch, work.resolve("jars"), Instant.EPOCH, null)) {
+      String name = jar.fileName();
+      Path source = jar.file();
+      int kind = RuntimeJars.isOnnxRuntime(name) ? 1 : name.startsWith("snapserve-") ? 2 : 0;
       AbsoluteUnixPath target = AbsoluteUnixPath.get(LIB_DIR + "/" + name);
       (kind == 0 ? deps : kind == 1 ? ort : app).addEntry(source, target);
       bytes[kind] += Files.size(source);

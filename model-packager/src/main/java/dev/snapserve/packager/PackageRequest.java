@@ -18,6 +18,14 @@ import java.util.Optional;
  * @param target where the artifact deploys
  * @param arch CPU architecture whose ONNX Runtime native library is kept (the others are removed)
  * @param optimize ONNX Runtime offline graph optimization; empty: the model as exported
+ * @param quantize quantization after optimization; empty: float32 weights as exported
+ * @param verifyData inputs each transformation is verified on (the {@link VerifyOptions#data}
+ *     format); null: inputs synthesized from the signature
+ * @param tolerance what the verification of each transformation must meet; null: {@link
+ *     VerifyOptions.Tolerance#DEFAULT} for optimization, {@link #QUANTIZED_TOLERANCE} for
+ *     quantization
+ * @param baseImage the endpoint image's base (see {@link EndpointImageRequest#baseImage}); null:
+ *     {@value EndpointImageRequest#DEFAULT_BASE_IMAGE}
  * @param labels class labels for the manifest; empty: those of an input bundle, if any
  * @param provenance extra provenance entries (e.g. training data, git commit)
  * @param outputDir where the artifact is written
@@ -32,6 +40,10 @@ public record PackageRequest(
     Target target,
     Arch arch,
     Optional<Optimizer.Level> optimize,
+    Optional<QuantizeOptions.Mode> quantize,
+    Path verifyData,
+    VerifyOptions.Tolerance tolerance,
+    String baseImage,
     List<String> labels,
     Map<String, String> provenance,
     Path outputDir,
@@ -43,6 +55,13 @@ public record PackageRequest(
    * jars.
    */
   public static final Instant DEFAULT_TIMESTAMP = Instant.parse("2026-01-01T00:00:00Z");
+
+  /**
+   * Quantized weights change outputs by design, so the check is the prediction: top-1 agreement
+   * with the float model on at least 99% of the inputs (max errors are still recorded).
+   */
+  public static final VerifyOptions.Tolerance QUANTIZED_TOLERANCE =
+      new VerifyOptions.Tolerance(null, null, 0.99);
 
   /** Deployment targets. */
   public enum Target {
@@ -98,6 +117,7 @@ public record PackageRequest(
     Objects.requireNonNull(outputDir, "outputDir");
     Objects.requireNonNull(timestamp, "timestamp");
     optimize = optimize == null ? Optional.empty() : optimize;
+    quantize = quantize == null ? Optional.empty() : quantize;
     labels = labels == null ? List.of() : List.copyOf(labels);
     provenance = provenance == null ? Map.of() : Map.copyOf(provenance);
   }
@@ -111,6 +131,30 @@ public record PackageRequest(
         target,
         arch,
         optimize,
+        quantize,
+        verifyData,
+        tolerance,
+        baseImage,
+        labels,
+        provenance,
+        outputDir,
+        force,
+        timestamp);
+  }
+
+  /** The same request with another name and version. */
+  public PackageRequest withNames(String newName, String newVersion) {
+    return new PackageRequest(
+        model,
+        newName,
+        newVersion,
+        target,
+        arch,
+        optimize,
+        quantize,
+        verifyData,
+        tolerance,
+        baseImage,
         labels,
         provenance,
         outputDir,
@@ -150,6 +194,10 @@ public record PackageRequest(
     private String version;
     private Arch arch;
     private Optimizer.Level optimize;
+    private QuantizeOptions.Mode quantize;
+    private Path verifyData;
+    private VerifyOptions.Tolerance tolerance;
+    private String baseImage;
     private List<String> labels = List.of();
     private final Map<String, String> provenance = new LinkedHashMap<>();
     private Path outputDir = Path.of("dist");
@@ -178,6 +226,26 @@ public record PackageRequest(
 
     public Builder optimize(Optimizer.Level level) {
       this.optimize = level;
+      return this;
+    }
+
+    public Builder quantize(QuantizeOptions.Mode mode) {
+      this.quantize = mode;
+      return this;
+    }
+
+    public Builder verifyData(Path data) {
+      this.verifyData = data;
+      return this;
+    }
+
+    public Builder tolerance(VerifyOptions.Tolerance tolerance) {
+      this.tolerance = tolerance;
+      return this;
+    }
+
+    public Builder baseImage(String baseImage) {
+      this.baseImage = baseImage;
       return this;
     }
 
@@ -221,6 +289,10 @@ public record PackageRequest(
           target,
           a,
           Optional.ofNullable(optimize),
+          Optional.ofNullable(quantize),
+          verifyData,
+          tolerance,
+          baseImage,
           labels,
           provenance,
           outputDir,

@@ -3,6 +3,7 @@ package dev.snapserve.packager;
 import dev.snapserve.functions.Manifest;
 import dev.snapserve.functions.ModelBundle;
 import dev.snapserve.functions.SnapserveException;
+import dev.snapserve.packager.VerifyOptions.Tolerance;
 import dev.snapserve.packager.internal.AtomicFiles;
 import dev.snapserve.packager.internal.BundleWriter;
 import dev.snapserve.packager.internal.Deployable;
@@ -60,20 +61,7 @@ public final class Packager {
                   ? List.of()
                   : source.bundleManifest().optimizations());
       Path model = bundle.resolve(MODEL_FILE);
-      if (r.optimize().isPresent()) {
-        Optimizer.Level level = r.optimize().get();
-        try (Progress.Task task =
-            progress.begin("optimize " + level.name().toLowerCase(Locale.ROOT), -1, "steps")) {
-          Optimizer.optimize(source.model(), model, level, false);
-        }
-        applied.add(
-            new Manifest.Optimization("optimize", level.name().toLowerCase(Locale.ROOT), null));
-      } else {
-        Files.copy(source.model(), model);
-      }
-      // QUANTIZE STEP (lead: wire the Quantizer here): quantize `model` in place through a temp
-      // file, verify it against source.model() and record
-      // new Manifest.Optimization("quantize", mode, verification) in `applied`.
+      applied.addAll(transform(source.model(), model, r, work, progress));
 
       Manifest manifest =
           BundleWriter.write(
@@ -108,6 +96,83 @@ public final class Packager {
       if (work != null) AtomicFiles.deleteTree(work);
       if (!done && !outDirExisted) deleteIfEmpty(outDir);
     }
+  }
+
+  /**
+   * Optimizes, then quantizes (quantizing first would leave float weights in Constant nodes that
+   * constant folding creates), verifying each step against the input model; a step that misses its
+   * tolerance fails the packaging. Writes {@code out}; returns the steps for the manifest.
+   */
+  private static List<Manifest.Optimization> transform(
+      Path input, Path out, PackageRequest r, Path work, Progress progress) throws IOException {
+    List<Manifest.Optimization> steps = new ArrayList<>();
+    Path current = input;
+    if (r.optimize().isPresent()) {
+      String level = r.optimize().get().name().toLowerCase(Locale.ROOT);
+      Path optimized = work.resolve("optimized.onnx");
+      try (Progress.Task task = progress.begin("optimize " + level, -1, "steps")) {
+        Optimizer.optimize(current, optimized, r.optimize().get(), false);
+      }
+      Tolerance tolerance = r.tolerance() != null ? r.tolerance() : Tolerance.DEFAULT;
+      steps.add(verified("optimize", level, input, optimized, tolerance, r, progress));
+      current = optimized;
+    }
+    if (r.quantize().isPresent()) {
+      String mode = r.quantize().get().name().toLowerCase(Locale.ROOT);
+      Path quantized = work.resolve("quantized.onnx");
+      Quantizer.quantize(
+          QuantizeOptions.of(current, quantized, r.quantize().get()).withProgress(progress));
+      Tolerance tolerance =
+          r.tolerance() != null ? r.tolerance() : PackageRequest.QUANTIZED_TOLERANCE;
+      steps.add(verified("quantize", mode, input, quantized, tolerance, r, progress));
+      current = quantized;
+    }
+    Files.copy(current, out);
+    return steps;
+  }
+
+  /** Verifies one step's output against the input model; fails when it misses the tolerance. */
+  private static Manifest.Optimization verified(
+      String step,
+      String level,
+      Path input,
+      Path candidate,
+      Tolerance tolerance,
+      PackageRequest r,
+      Progress progress) {
+    VerifyOptions options =
+        VerifyOptions.defaults().withData(r.verifyData()).withTolerance(tolerance);
+    VerifyReport report = Verifier.verify(input, candidate, options, progress);
+    if (!report.passed()) {
+      throw new PackagerException(
+          step
+              + " "
+              + level
+              + " changed the model's outputs beyond "
+              + tolerance
+              + " on "
+              + report.inputs()
+              + ": "
+              + String.join("; ", report.failures())
+              + (r.verifyData() == null
+                  ? " (inputs were synthesized; --verify-data FILE verifies on real ones)"
+                  : ""));
+    }
+    double maxAbs = 0;
+    Double top1 = null;
+    for (VerifyReport.OutputComparison o : report.outputs()) {
+      maxAbs = Math.max(maxAbs, o.maxAbsError());
+      if (o.top1Agreement() != null) {
+        top1 = top1 == null ? o.top1Agreement() : Math.min(top1, o.top1Agreement());
+      }
+    }
+    // a file name, not the path: the manifest must not depend on where the build ran
+    String inputs =
+        r.verifyData() == null
+            ? report.inputs()
+            : report.samples() + " rows of " + r.verifyData().getFileName();
+    return new Manifest.Optimization(
+        step, level, new Manifest.Verification(maxAbs, top1, tolerance.toString(), inputs, true));
   }
 
   private static void deleteIfEmpty(Path dir) {
@@ -154,18 +219,7 @@ public final class Packager {
             : s.bundleManifest() == null ? null : s.bundleManifest().version();
     check("name", name);
     check("version", version);
-    return new PackageRequest(
-        r.model(),
-        name,
-        version,
-        r.target(),
-        r.arch(),
-        r.optimize(),
-        r.labels(),
-        r.provenance(),
-        r.outputDir(),
-        r.force(),
-        r.timestamp());
+    return r.withNames(name, version);
   }
 
   private static void check(String what, String value) {

@@ -69,6 +69,29 @@ class EndpointImageIT {
   }
 
   @Test
+  void packageTargetEndpointBuildsTheImageAroundTheQuantizedBundle() throws Exception {
+    PackageResult r =
+        Packager.pack(
+            PackageRequest.builder(Fixtures.demo(), PackageRequest.Target.ENDPOINT)
+                .quantize(QuantizeOptions.Mode.FP16)
+                .baseImage("tar://" + baseTar)
+                .outputDir(dir.resolve("packaged"))
+                .build(),
+            Progress.NONE);
+    assertThat(r.artifact().getFileName()).hasToString("digits-1-endpoint-x86_64.tar");
+    assertThat(r.artifactBytes()).isEqualTo(Files.size(r.artifact()));
+    assertThat(r.entryPoint()).endsWith("dev.snapserve.server.Serve");
+    assertThat(r.deployCommand()).startsWith("snapserve publish " + r.artifact() + " --ecr ");
+    // the image's model layer holds the bundle the packager wrote: fp16, and its manifest says so
+    Path root = extractRoot(r.artifact(), dir.resolve("packaged-root"));
+    Path manifest = root.resolve("opt/ml/model/manifest.json");
+    assertThat(Fixtures.readJson(manifest).get("optimizations").get(0).get("level").asText())
+        .isEqualTo("fp16");
+    assertThat(Files.size(root.resolve("opt/ml/model/model.onnx")))
+        .isLessThan(Files.size(Fixtures.demo().resolve("model.onnx")));
+  }
+
+  @Test
   void resultAndConfigCarrySageMakersContract() throws Exception {
     assertThat(first.layers())
         .extracting(EndpointImageResult.Layer::name)
@@ -92,7 +115,7 @@ class EndpointImageIT {
 
   @Test
   void onnxRuntimeKeepsOnlyTheImagesNativeLibrary() throws Exception {
-    Path root = extractRoot(dir.resolve("root-ort"));
+    Path root = extractRoot(first.output(), dir.resolve("root-ort"));
     Path ort;
     try (var files = Files.list(root.resolve("opt/snapserve/lib"))) {
       ort =
@@ -113,7 +136,7 @@ class EndpointImageIT {
 
   @Test
   void theImageServesPingAndInvocationsInAChroot() throws Exception {
-    Path root = extractRoot(dir.resolve("root-run"));
+    Path root = extractRoot(first.output(), dir.resolve("root-run"));
     JsonNode config = imageConfig(untar(first.output(), dir.resolve("config-run")));
     int port = freePort();
     List<String> command = new ArrayList<>();
@@ -194,8 +217,8 @@ class EndpointImageIT {
   }
 
   /** Extracts the image's layers, in order, into an empty root directory. */
-  private static Path extractRoot(Path root) throws Exception {
-    Path unpacked = untar(first.output(), root.resolveSibling(root.getFileName() + "-tar"));
+  private static Path extractRoot(Path tar, Path root) throws Exception {
+    Path unpacked = untar(tar, root.resolveSibling(root.getFileName() + "-tar"));
     Files.createDirectories(root);
     JsonNode manifest = Fixtures.readJson(unpacked.resolve("manifest.json")).get(0);
     for (JsonNode layer : manifest.get("Layers")) {

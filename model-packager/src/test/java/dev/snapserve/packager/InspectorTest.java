@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.snapserve.functions.Fixtures;
 import dev.snapserve.packager.internal.OnnxFiles;
+import dev.snapserve.packager.internal.onnx.OnnxProto.AttributeProto;
+import dev.snapserve.packager.internal.onnx.OnnxProto.GraphProto;
 import dev.snapserve.packager.internal.onnx.OnnxProto.ModelProto;
+import dev.snapserve.packager.internal.onnx.OnnxProto.NodeProto;
 import dev.snapserve.packager.internal.onnx.OnnxProto.StringStringEntryProto;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,6 +102,31 @@ class InspectorTest {
             org.assertj.core.groups.Tuple.tuple("attention_mask", "INT64", "[batch, sequence]"));
     assertThat(r.outputs()).extracting(ModelReport.Value::dtype).containsExactly("FLOAT", "INT64");
     assertThat(r.metadata()).containsEntry("author", "tests");
+  }
+
+  @Test
+  void opsInsideSubgraphsAreCounted() throws Exception {
+    ModelProto model = OnnxFiles.read(Fixtures.demo().resolve("model.onnx"));
+    int before = Inspector.inspect(Fixtures.demo().resolve("model.onnx")).nodeCount();
+    NodeProto identity =
+        NodeProto.newBuilder().setOpType("Identity").addInput("x").addOutput("y").build();
+    GraphProto branch = GraphProto.newBuilder().setName("branch").addNode(identity).build();
+    NodeProto ifNode =
+        NodeProto.newBuilder()
+            .setOpType("If")
+            .addInput("cond")
+            .addOutput("z")
+            .addAttribute(AttributeProto.newBuilder().setName("then_branch").setG(branch))
+            .addAttribute(AttributeProto.newBuilder().setName("else_branch").setG(branch))
+            .build();
+    Path file = tmp.resolve("if.onnx");
+    OnnxFiles.write(
+        model.toBuilder().setGraph(model.getGraph().toBuilder().addNode(ifNode)).build(),
+        file,
+        false);
+    ModelReport r = Inspector.inspect(file);
+    assertThat(r.nodeCount()).isEqualTo(before + 3);
+    assertThat(r.opHistogram()).containsEntry("If", 1).containsEntry("Identity", 2);
   }
 
   @Test

@@ -114,7 +114,12 @@ class PackagerTest {
     assertThat(m).isEqualTo(r.manifest());
     assertThat(m.signature().inputs().getFirst().name()).isEqualTo("pixels");
     assertThat(m.optimizations())
-        .containsExactly(new Manifest.Optimization("optimize", "basic", null));
+        .containsExactly(
+            new Manifest.Optimization(
+                "optimize",
+                "basic",
+                new Manifest.Verification(
+                    0.0, 1.0, "abs=1.0E-4,rel=0.001,top1=0.99", "synthesized (seed 42)", true)));
     assertThat(m.labels()).hasSize(10);
     assertThat(m.provenance())
         .containsEntry(
@@ -290,13 +295,51 @@ class PackagerTest {
   }
 
   @Test
-  void endpointIsNotYetPackaged() {
+  void optimizesThenQuantizesAndRecordsEachVerification() throws IOException {
+    Path heldOut = Fixtures.ROOT.resolve("models/testdata/digitscnn-heldout.json");
+    PackageResult r =
+        Packager.pack(
+            PackageRequest.builder(Fixtures.bundle("digitscnn"), PackageRequest.Target.GCF)
+                .optimize(Optimizer.Level.BASIC)
+                .quantize(QuantizeOptions.Mode.INT8)
+                .verifyData(heldOut)
+                .outputDir(tmp)
+                .build(),
+            Progress.NONE);
+    List<Manifest.Optimization> steps = r.manifest().optimizations();
+    assertThat(steps)
+        .extracting(Manifest.Optimization::step)
+        .containsExactly("optimize", "quantize");
+    Manifest.Verification optimized = steps.get(0).verify();
+    assertThat(optimized.maxAbsError()).isLessThan(1e-4);
+    assertThat(optimized.tolerance()).isEqualTo(VerifyOptions.Tolerance.DEFAULT.toString());
+    Manifest.Verification quantized = steps.get(1).verify();
+    assertThat(steps.get(1).level()).isEqualTo("int8");
+    assertThat(quantized.passed()).isTrue();
+    assertThat(quantized.top1Agreement()).isGreaterThanOrEqualTo(0.99);
+    assertThat(quantized.inputs()).isEqualTo("360 rows of digitscnn-heldout.json");
+    // the bundle in the artifact holds the quantized model and says so
+    Path bundle = r.artifact().resolve("model");
+    long original = Files.size(Fixtures.bundle("digitscnn").resolve("model.onnx"));
+    assertThat(Files.size(bundle.resolve("model.onnx"))).isLessThan((long) (original / 3.5));
+    assertThat(ModelBundle.load(bundle).manifest().optimizations()).isEqualTo(steps);
+  }
+
+  @Test
+  void aStepThatMissesItsToleranceFailsAndLeavesNothing() throws IOException {
+    Path out = tmp.resolve("out");
     assertThatThrownBy(
             () ->
                 Packager.pack(
-                    demo(PackageRequest.Target.ENDPOINT, tmp.resolve("o")).build(), Progress.NONE))
+                    demo(PackageRequest.Target.LAMBDA, out)
+                        .quantize(QuantizeOptions.Mode.FP16)
+                        .tolerance(VerifyOptions.Tolerance.parse("abs=0,rel=0,top1=1"))
+                        .build(),
+                    Progress.NONE))
         .isInstanceOf(PackagerException.class)
-        .hasMessageContaining("target endpoint is not yet supported");
+        .hasMessageContaining("quantize fp16 changed the model's outputs beyond abs=0")
+        .hasMessageContaining("--verify-data");
+    assertThat(out).doesNotExist();
   }
 
   @Test

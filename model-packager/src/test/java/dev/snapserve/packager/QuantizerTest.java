@@ -139,21 +139,38 @@ class QuantizerTest {
   }
 
   @Test
-  void convWeightsAreInt8PerOutputChannel() throws Exception {
+  void convWeightsAreInt8PerOutputChannelAndFoldableToFloat() throws Exception {
     Path out = dir.resolve("cnn-int8.onnx");
-    QuantizeResult r = Quantizer.quantize(QuantizeOptions.of(model("digitscnn"), out, Mode.INT8));
+    Quantizer.quantize(QuantizeOptions.of(model("digitscnn"), out, Mode.INT8));
     ModelProto q = OnnxFiles.read(out);
-    assertThat(r.opsetAfter()).isEqualTo(13);
-    for (NodeProto dq : q.getGraph().getNodeList()) {
-      if (!dq.getOpType().equals("DequantizeLinear")) continue;
-      TensorProto w = initializer(q, dq.getInput(0));
-      TensorProto scales = initializer(q, dq.getInput(1));
-      assertThat(w.getDataType()).isEqualTo(TensorProto.DataType.INT8_VALUE);
-      assertThat(scales.getDims(0)).isEqualTo(w.getDims(0)); // one scale per output channel
-      assertThat(dq.getAttribute(0).getI()).isZero(); // axis
-    }
-    assertThat(count(q, "DequantizeLinear")).isEqualTo(2);
+    Map<String, NodeProto> producers = new java.util.HashMap<>();
+    for (NodeProto n : q.getGraph().getNodeList()) producers.put(n.getOutput(0), n);
     assertThat(count(q, "Conv")).isEqualTo(2);
+    for (NodeProto conv : q.getGraph().getNodeList()) {
+      if (!conv.getOpType().equals("Conv")) continue;
+      // weight = Mul(Cast(int8 weight), scales[M,1,1,1]): constants only, folded at load
+      NodeProto mul = producers.get(conv.getInput(1));
+      assertThat(mul.getOpType()).isEqualTo("Mul");
+      NodeProto cast = producers.get(mul.getInput(0));
+      assertThat(cast.getOpType()).isEqualTo("Cast");
+      TensorProto w = initializer(q, cast.getInput(0));
+      TensorProto scales = initializer(q, mul.getInput(1));
+      assertThat(w.getDataType()).isEqualTo(TensorProto.DataType.INT8_VALUE);
+      assertThat(w.getDimsCount()).isEqualTo(4);
+      assertThat(scales.getDimsList()).containsExactly(w.getDims(0), 1L, 1L, 1L);
+      assertThat(new java.util.HashSet<>(toFloats(scales))).hasSizeGreaterThan(1);
+    }
+  }
+
+  static java.util.List<Float> toFloats(TensorProto t) {
+    java.nio.FloatBuffer b =
+        t.getRawData()
+            .asReadOnlyByteBuffer()
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+            .asFloatBuffer();
+    java.util.List<Float> out = new java.util.ArrayList<>();
+    while (b.hasRemaining()) out.add(b.get());
+    return out;
   }
 
   @ParameterizedTest

@@ -145,6 +145,23 @@ class VerifierTest {
   }
 
   @Test
+  void aDataFileMayNameTheFileHoldingItsInputs() {
+    // digitscnn-heldout.json holds logits only; its "inputs" names digits-heldout.json
+    Path data = Fixtures.ROOT.resolve("models/testdata/digitscnn-heldout.json");
+    VerifyReport r =
+        Verifier.verify(
+            model("digitscnn"),
+            model("digitscnn"),
+            VerifyOptions.defaults().withData(data).withSamples(40),
+            Progress.NONE);
+    assertThat(r.samples()).isEqualTo(40);
+    assertThat(r.inputs()).isEqualTo(data.toString());
+    assertThat(r.outputs().getFirst().maxAbsError()).isZero();
+    // no labels in that file: no accuracies
+    assertThat(r.outputs().getFirst().referenceAccuracy()).isNull();
+  }
+
+  @Test
   void toleranceParsing() {
     VerifyOptions.Tolerance t = VerifyOptions.Tolerance.parse("abs=1e-4, rel=1e-3,top1=0.99");
     assertThat(t).isEqualTo(new VerifyOptions.Tolerance(1e-4, 1e-3, 0.99));

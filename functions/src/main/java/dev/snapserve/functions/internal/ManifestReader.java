@@ -113,6 +113,8 @@ public final class ManifestReader {
     expect(p, p.currentToken(), JsonToken.START_OBJECT, "optimizations.verify");
     double maxAbsError = 0;
     Double top1Agreement = null;
+    String tolerance = null;
+    String inputs = null;
     boolean passed = false;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String field = p.currentName();
@@ -124,11 +126,13 @@ public final class ManifestReader {
                 t == JsonToken.VALUE_NULL
                     ? null
                     : number(p, t, "optimizations.verify.top1Agreement");
+        case "tolerance" -> tolerance = text(p, t, "optimizations.verify.tolerance");
+        case "inputs" -> inputs = text(p, t, "optimizations.verify.inputs");
         case "passed" -> passed = t == JsonToken.VALUE_TRUE;
         default -> p.skipChildren();
       }
     }
-    return new Manifest.Verification(maxAbsError, top1Agreement, passed);
+    return new Manifest.Verification(maxAbsError, top1Agreement, tolerance, inputs, passed);
   }
 
   private static double number(JsonParser p, JsonToken t, String what) throws IOException {

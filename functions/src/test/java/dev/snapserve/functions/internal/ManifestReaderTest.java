@@ -45,13 +45,16 @@ class ManifestReaderTest {
     String json =
         "{\"name\":\"m\",\"optimizations\":[{\"step\":\"optimize\",\"level\":\"basic\"},"
             + "{\"step\":\"quantize\",\"level\":\"int8\",\"future\":1,\"verify\":"
-            + "{\"maxAbsError\":0.25,\"top1Agreement\":0.99,\"passed\":true}}]}";
+            + "{\"maxAbsError\":0.25,\"top1Agreement\":0.99,\"tolerance\":\"top1=0.99\","
+            + "\"inputs\":\"360 rows\",\"passed\":true}}]}";
     Manifest m = ManifestReader.read(json.getBytes(StandardCharsets.UTF_8));
     assertThat(m.optimizations())
         .containsExactly(
             new Manifest.Optimization("optimize", "basic", null),
             new Manifest.Optimization(
-                "quantize", "int8", new Manifest.Verification(0.25, 0.99, true)));
+                "quantize",
+                "int8",
+                new Manifest.Verification(0.25, 0.99, "top1=0.99", "360 rows", true)));
     assertThat(m).isEqualTo(MAPPER.readValue(json, Manifest.class));
     // and written back the way it was read
     assertThat(MAPPER.readValue(MAPPER.writeValueAsString(m), Manifest.class)).isEqualTo(m);

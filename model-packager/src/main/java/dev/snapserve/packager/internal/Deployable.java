@@ -3,7 +3,6 @@ package dev.snapserve.packager.internal;
 import dev.snapserve.functions.Manifest;
 import dev.snapserve.packager.PackageRequest;
 import dev.snapserve.packager.PackageResult;
-import dev.snapserve.packager.PackagerException;
 import dev.snapserve.packager.Progress;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -55,10 +54,7 @@ public interface Deployable {
     return switch (target) {
       case LAMBDA -> new LambdaZip();
       case GCF -> new GcfDirectory();
-      // the OCI image (EndpointImage) is built elsewhere and wired in here
-      case ENDPOINT ->
-          throw new PackagerException(
-              "target endpoint is not yet supported by package; use lambda or gcf");
+      case ENDPOINT -> new EndpointTarball();
     };
   }
 

@@ -75,7 +75,7 @@ public final class RuntimeJars {
     return jars;
   }
 
-  static boolean isOnnxRuntime(String fileName) {
+  public static boolean isOnnxRuntime(String fileName) {
     return fileName.matches("onnxruntime-\\d.*\\.jar");
   }
 

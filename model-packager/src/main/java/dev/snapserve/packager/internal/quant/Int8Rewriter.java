@@ -26,15 +26,15 @@ import java.util.Set;
  * </pre>
  *
  * which ONNX Runtime runs as a u8s8 integer GEMM. Conv weights are stored INT8 per output channel
- * and turned back into float by DequantizeLinear(axis=0) (folded once when the session loads):
- * ConvInteger is slow on CPU and per-tensor only, while convolutions with folded batch-norm need a
- * scale per channel.
+ * and turned back into float by Cast + Mul(scale[channel]), which ONNX Runtime's constant folding
+ * evaluates once at load, so the Conv keeps a constant float weight and its fast (NCHWc) kernels.
+ * Not ConvInteger (slow on CPU, per-tensor only; convolutions with folded batch-norm need a scale
+ * per channel), and not DequantizeLinear: ONNX Runtime keeps that unfolded for its QDQ fusions and
+ * dequantizes on every run.
  */
 public final class Int8Rewriter {
-  /** MatMulInteger and DynamicQuantizeLinear exist from opset 11; per-axis DequantizeLinear 13. */
+  /** MatMulInteger and DynamicQuantizeLinear exist from opset 11 (Cast and Mul much earlier). */
   static final long MATMUL_INTEGER_OPSET = 11;
-
-  static final long PER_AXIS_DEQUANTIZE_OPSET = 13;
 
   /**
    * @param quantized names of the rewritten nodes
@@ -63,7 +63,6 @@ public final class Int8Rewriter {
   private final List<Skipped> skipped = new ArrayList<>();
   private double maxError;
   private boolean matmuls;
-  private boolean convs;
 
   private Int8Rewriter(GraphProto graph, boolean reduceRange) {
     this.graph = graph;
@@ -89,7 +88,7 @@ public final class Int8Rewriter {
                 case "Conv" -> conv(node);
                 default -> false;
               };
-      if (done) quantized.add(node.getName());
+      if (done) quantized.add(label(node));
       else nodes.add(node);
     }
     GraphProto.Builder out = graph.toBuilder().clearNode().addAllNode(nodes).clearInitializer();
@@ -100,12 +99,14 @@ public final class Int8Rewriter {
       }
     }
     out.addAllInitializer(added);
-    long opset = convs ? PER_AXIS_DEQUANTIZE_OPSET : matmuls ? MATMUL_INTEGER_OPSET : 0;
-    String why =
-        convs
-            ? "per-channel DequantizeLinear (for Conv weights)"
-            : "DynamicQuantizeLinear and MatMulInteger";
-    return new Outcome(out.build(), quantized, skipped, maxError, opset, why);
+    long opset = matmuls ? MATMUL_INTEGER_OPSET : 0;
+    return new Outcome(
+        out.build(),
+        quantized,
+        skipped,
+        maxError,
+        opset,
+        "DynamicQuantizeLinear and MatMulInteger");
   }
 
   private boolean gemm(NodeProto node) {
@@ -151,21 +152,14 @@ public final class Int8Rewriter {
       nodes.add(node("DynamicQuantizeLinear", x, List.of(x), List.of(xq)));
       quantizedActivations.put(x, xq);
     }
-    String base = node.getName().isEmpty() ? node.getOutput(0) : node.getName();
+    String base = label(node);
     String y = node.getOutput(0);
     String integer = names.fresh(base, "_int32");
     String asFloat = names.fresh(base, "_float");
     String scale = names.fresh(base, "_scale");
     String scaled = bias == null ? y : names.fresh(base, "_scaled");
     nodes.add(node("MatMulInteger", base, List.of(xq[0], q[0], xq[2]), List.of(integer)));
-    nodes.add(
-        node("Cast", base, List.of(integer), List.of(asFloat)).toBuilder()
-            .addAttribute(
-                AttributeProto.newBuilder()
-                    .setName("to")
-                    .setType(AttributeProto.AttributeType.INT)
-                    .setI(DataType.FLOAT_VALUE))
-            .build());
+    nodes.add(castToFloat(base, integer, asFloat));
     nodes.add(node("Mul", base + "_scale", List.of(xq[1], q[1]), List.of(scale)));
     nodes.add(node("Mul", base, List.of(asFloat, scale), List.of(scaled)));
     if (bias != null) {
@@ -221,26 +215,22 @@ public final class Int8Rewriter {
     if (!Tensors.isFloat(weight)) {
       return skip(node, "weight is " + DataType.forNumber(weight.getDataType()) + ", not FLOAT");
     }
-    convs = true;
     String[] q = quantizedWeights.get(w + "|C");
     if (q == null) {
       q = quantizeChannels(weight);
       quantizedWeights.put(w + "|C", q);
-      nodes.add(
-          node("DequantizeLinear", q[0], List.of(q[0], q[1], q[2]), List.of(q[3])).toBuilder()
-              .addAttribute(
-                  AttributeProto.newBuilder()
-                      .setName("axis")
-                      .setType(AttributeProto.AttributeType.INT)
-                      .setI(0))
-              .build());
+      nodes.add(castToFloat(q[0], q[0], q[3]));
+      nodes.add(node("Mul", q[0], List.of(q[3], q[1]), List.of(q[2])));
     }
     replacedWeights.add(w);
-    nodes.add(node.toBuilder().setInput(1, q[3]).build());
+    nodes.add(node.toBuilder().setInput(1, q[2]).build());
     return true;
   }
 
-  /** INT8 [M,...] weight, one scale per output channel M; {weight, scales, zeros, float}. */
+  /**
+   * INT8 [M,...] weight, one scale per output channel M, shaped [M,1,...] to broadcast; returns
+   * {weight, scales, float weight, cast}.
+   */
   private String[] quantizeChannels(TensorProto weight) {
     float[] v = Tensors.floats(weight);
     int m = (int) weight.getDims(0);
@@ -254,16 +244,18 @@ public final class Int8Rewriter {
       scales[c] = max == 0 ? 1f : max / 127;
       for (int i = c * per; i < (c + 1) * per; i++) q[i] = quantize(v[i], scales[c], 127);
     }
+    List<Long> scaleDims = new ArrayList<>();
+    scaleDims.add((long) m);
+    for (int d = 1; d < weight.getDimsCount(); d++) scaleDims.add(1L);
     String base = weight.getName();
     String[] n = {
       names.fresh(base, "_int8"),
       names.fresh(base, "_scales"),
-      names.fresh(base, "_zero_points"),
-      names.fresh(base, "_dequantized")
+      names.fresh(base, "_dequantized"),
+      names.fresh(base, "_float")
     };
     added.add(Tensors.int8Tensor(n[0], weight.getDimsList(), q));
-    added.add(Tensors.floatTensor(n[1], List.of((long) m), scales));
-    added.add(Tensors.int8Tensor(n[2], List.of((long) m), new byte[m]));
+    added.add(Tensors.floatTensor(n[1], scaleDims, scales));
     return n;
   }
 
@@ -274,8 +266,23 @@ public final class Int8Rewriter {
     return (byte) q;
   }
 
+  /** Node names are optional in ONNX: the first output names an unnamed node. */
+  private static String label(NodeProto node) {
+    return node.getName().isEmpty() ? node.getOutput(0) : node.getName();
+  }
+
+  private NodeProto castToFloat(String base, String input, String output) {
+    return node("Cast", base, List.of(input), List.of(output)).toBuilder()
+        .addAttribute(
+            AttributeProto.newBuilder()
+                .setName("to")
+                .setType(AttributeProto.AttributeType.INT)
+                .setI(DataType.FLOAT_VALUE))
+        .build();
+  }
+
   private boolean skip(NodeProto node, String reason) {
-    skipped.add(new Skipped(node.getName(), node.getOpType(), reason));
+    skipped.add(new Skipped(label(node), node.getOpType(), reason));
     return false;
   }
 

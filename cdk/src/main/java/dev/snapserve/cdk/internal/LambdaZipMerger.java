@@ -1,0 +1,147 @@
+package dev.snapserve.cdk.internal;
+
+import dev.snapserve.cdk.LambdaArtifactException;
+import dev.snapserve.spec.ModelVersion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDateTime;
+import java.util.Enumeration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Merges the packager's one-model Lambda zips ({@code lib/} + {@code model/}) into one zip for a
+ * function that serves several model versions: {@code lib/} once, each bundle under {@code
+ * models/<model>/<version>/}. Entries are sorted and carry one fixed timestamp, so the same inputs
+ * give the same bytes (and the same CDK asset hash).
+ */
+public final class LambdaZipMerger {
+  /** Lambda's limit on a function's unzipped code. */
+  public static final long UNZIPPED_LIMIT_BYTES = 262_144_000L;
+
+  private static final String BUNDLE = "model/";
+  private static final LocalDateTime TIMESTAMP = LocalDateTime.of(2026, 1, 1, 0, 0);
+
+  private LambdaZipMerger() {}
+
+  /**
+   * Writes {@code out} (temp file, then an atomic rename) from {@code inputs}, version to zip.
+   *
+   * @throws LambdaArtifactException when an input is not a packager zip, the inputs carry different
+   *     runtime jars, or the result exceeds Lambda's unzipped size limit
+   */
+  public static Path merge(Map<ModelVersion, Path> inputs, Path out) {
+    if (inputs.containsValue(out)) {
+      throw new LambdaArtifactException("merged zip " + out + " would overwrite one of its inputs");
+    }
+    Map<String, byte[]> entries = new TreeMap<>();
+    Map<String, String> runtime = null;
+    Path runtimeFrom = null;
+    for (var e : inputs.entrySet()) {
+      ModelVersion v = e.getKey();
+      Map<String, byte[]> own = new LinkedHashMap<>();
+      Map<String, String> ownRuntime = new TreeMap<>();
+      boolean hasBundle = false;
+      try (ZipFile zip = new ZipFile(e.getValue().toFile())) {
+        Enumeration<? extends ZipEntry> it = zip.entries();
+        while (it.hasMoreElements()) {
+          ZipEntry z = it.nextElement();
+          String name = z.getName();
+          if (z.isDirectory()) continue;
+          if (name.startsWith("/") || name.contains("..") || name.contains("\\")) {
+            throw new LambdaArtifactException(e.getValue() + ": unsafe entry name '" + name + "'");
+          }
+          if (name.startsWith(BUNDLE)) {
+            hasBundle = true;
+            own.put(
+                "models/" + v.model() + "/" + v.version() + "/" + name.substring(BUNDLE.length()),
+                read(zip, z));
+          } else {
+            byte[] bytes = read(zip, z);
+            ownRuntime.put(name, sha256(bytes));
+            own.put(name, bytes);
+          }
+        }
+      } catch (IOException ex) {
+        throw new LambdaArtifactException(
+            "cannot read Lambda zip " + e.getValue() + " of " + v.ref() + ": " + ex.getMessage());
+      }
+      if (!hasBundle) {
+        throw new LambdaArtifactException(
+            e.getValue() + " has no model/ directory: not a snapserve Lambda zip of " + v.ref());
+      }
+      if (runtime == null) {
+        runtime = ownRuntime;
+        runtimeFrom = e.getValue();
+      } else if (!runtime.equals(ownRuntime)) {
+        throw new LambdaArtifactException(
+            e.getValue()
+                + " carries other runtime jars than "
+                + runtimeFrom
+                + " (different snapserve version or architecture?); package every version of"
+                + " the target with the same snapserve and --arch");
+      }
+      entries.putAll(own);
+    }
+    long unzipped = entries.values().stream().mapToLong(b -> b.length).sum();
+    if (unzipped > UNZIPPED_LIMIT_BYTES) {
+      throw new LambdaArtifactException(
+          out.getFileName()
+              + " would unzip to "
+              + unzipped
+              + " bytes, over Lambda's 250 MB limit ("
+              + UNZIPPED_LIMIT_BYTES
+              + "); move some of "
+              + inputs.keySet().stream().map(ModelVersion::ref).toList()
+              + " to an endpoint target");
+    }
+    try {
+      Files.createDirectories(out.toAbsolutePath().getParent());
+      Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), ".merge-", ".zip");
+      try {
+        try (OutputStream os = Files.newOutputStream(tmp);
+            ZipOutputStream zos = new ZipOutputStream(os)) {
+          for (var entry : entries.entrySet()) {
+            ZipEntry z = new ZipEntry(entry.getKey());
+            z.setTimeLocal(TIMESTAMP);
+            zos.putNextEntry(z);
+            zos.write(entry.getValue());
+            zos.closeEntry();
+          }
+        }
+        Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException ex) {
+      throw new UncheckedIOException("cannot write " + out, ex);
+    }
+    return out;
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+  }
+
+  private static byte[] read(ZipFile zip, ZipEntry z) throws IOException {
+    try (InputStream in = zip.getInputStream(z)) {
+      return in.readAllBytes();
+    }
+  }
+}

@@ -1,0 +1,293 @@
+package dev.snapserve.cli;
+
+import dev.snapserve.estimate.Estimate;
+import dev.snapserve.estimate.EstimateReport;
+import dev.snapserve.estimate.Estimator;
+import dev.snapserve.estimate.Estimator.ApiType;
+import dev.snapserve.estimate.GcfUsage;
+import dev.snapserve.estimate.LambdaUsage;
+import dev.snapserve.estimate.PriceCatalog;
+import dev.snapserve.estimate.SpecEstimator;
+import dev.snapserve.packager.internal.AtomicFiles;
+import dev.snapserve.spec.DeploymentSpec;
+import dev.snapserve.spec.Target.Architecture;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code snapserve estimate}: the monthly bill of a spec, or of one service's usage. */
+@Command(
+    name = "estimate",
+    description = {
+      "Estimate the monthly cost of every target in a snapserve.yaml under its traffic profile,",
+      "with each line's formula. Subcommands price one service's usage without a spec.",
+      "Prices: the dated catalog shipped with snapserve (see `snapserve prices show`)."
+    },
+    subcommands = {
+      EstimateCommand.LambdaCmd.class,
+      EstimateCommand.ApiCmd.class,
+      EstimateCommand.SageMakerCmd.class,
+      EstimateCommand.GcfCmd.class
+    })
+final class EstimateCommand implements Callable<Integer> {
+  @Option(names = "--spec", description = "The deployment spec to price (snapserve.yaml).")
+  Path spec;
+
+  @Mixin Output output;
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  EstimateCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  @Override
+  public Integer call() {
+    if (spec == null) {
+      throw new IllegalArgumentException(
+          "give --spec snapserve.yaml, or a subcommand: lambda, api, sagemaker, gcf");
+    }
+    DeploymentSpec s = DeploymentSpec.load(spec);
+    Estimate e = SpecEstimator.estimate(s);
+    output.print(out, e, spec);
+    s.budgetMonthlyUsd()
+        .ifPresent(
+            budget -> {
+              if (e.total().compareTo(BigDecimal.valueOf(budget)) > 0) {
+                err.printf(
+                    "snapserve: warning: estimate %s exceeds the spec's budget of %s a month%n",
+                    EstimateReport.usd(e.total()), EstimateReport.usd(BigDecimal.valueOf(budget)));
+              }
+            });
+    return 0;
+  }
+
+  /** {@code --format} and {@code -o}, shared by every estimate. */
+  static final class Output {
+    @Option(
+        names = "--format",
+        defaultValue = "table",
+        description = "table, markdown, csv or json (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(
+        names = {"-o", "--output"},
+        description = "Write the report to FILE instead of stdout.")
+    Path file;
+
+    @Option(names = "--force", description = "Replace an existing -o FILE.")
+    boolean force;
+
+    void print(PrintStream out, Estimate e, Path... inputs) {
+      String text = EstimateReport.render(e, EstimateReport.Format.parse(format));
+      if (file == null) {
+        out.print(text);
+        return;
+      }
+      AtomicFiles.checkNotInput(file, inputs);
+      AtomicFiles.write(file, force, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
+      out.println("wrote " + file + " (total $" + e.total().toPlainString() + " a month)");
+    }
+  }
+
+  /** Options every what-if shares. */
+  abstract static class WhatIf implements Callable<Integer> {
+    @ParentCommand EstimateCommand parent;
+
+    @Mixin Output output;
+
+    @Option(
+        names = "--region",
+        defaultValue = "us-east-1",
+        description = "AWS region of the price catalog (default: ${DEFAULT-VALUE}).")
+    String region;
+
+    @Option(names = "--transfer-out-gb", description = "Data transfer out to the internet, GB.")
+    double transferOutGb;
+
+    @Option(names = "--logs-gb", description = "CloudWatch Logs ingested, GB.")
+    double logsGb;
+
+    @Option(names = "--free-tier", description = "Deduct the monthly free tier.")
+    boolean freeTier;
+
+    abstract void price(Estimator est);
+
+    @Override
+    public Integer call() {
+      Estimator est = new Estimator(PriceCatalog.load(region));
+      price(est);
+      if (transferOutGb != 0) est.dataTransferOut(transferOutGb, freeTier);
+      if (logsGb != 0) est.logs(logsGb);
+      output.print(parent.out, est.estimate());
+      return 0;
+    }
+  }
+
+  @Command(name = "lambda", description = "Price a Lambda function's month.")
+  static final class LambdaCmd extends WhatIf {
+    @Option(names = "--memory-mib", required = true, description = "128-10240.")
+    int memoryMiB;
+
+    @Option(names = "--arch", defaultValue = "arm64", description = "arm64 or x86_64.")
+    String arch;
+
+    @Option(names = "--requests", defaultValue = "0", description = "On-demand requests a month.")
+    double requests;
+
+    @Option(names = "--duration-ms", defaultValue = "0", description = "Mean on-demand duration.")
+    double durationMs;
+
+    @Option(names = "--ephemeral-mib", defaultValue = "512", description = "512-10240.")
+    int ephemeralMiB;
+
+    @Option(names = "--provisioned-concurrency", defaultValue = "0")
+    int provisionedConcurrency;
+
+    @Option(names = "--provisioned-hours", defaultValue = "730", description = "Hours configured.")
+    double provisionedHours;
+
+    @Option(names = "--provisioned-requests", defaultValue = "0")
+    double provisionedRequests;
+
+    @Option(names = "--provisioned-duration-ms", defaultValue = "0")
+    double provisionedDurationMs;
+
+    @Option(names = "--snapstart", description = "SnapStart (charged on non-Java runtimes).")
+    boolean snapStart;
+
+    @Option(
+        names = "--runtime",
+        defaultValue = "java21",
+        description = "java21, python3.12, dotnet8...")
+    String runtime;
+
+    @Option(names = "--restores", defaultValue = "0", description = "SnapStart restores a month.")
+    double restores;
+
+    @Option(names = "--snapstart-hours", defaultValue = "730", description = "Hours cached.")
+    double snapStartHours;
+
+    @Override
+    void price(Estimator est) {
+      Architecture a =
+          switch (arch) {
+            case "arm64" -> Architecture.ARM64;
+            case "x86_64", "x86" -> Architecture.X86_64;
+            default ->
+                throw new IllegalArgumentException("--arch '" + arch + "' is not arm64 or x86_64");
+          };
+      LambdaUsage u =
+          LambdaUsage.onDemand(memoryMiB, a, requests, durationMs)
+              .withFreeTier(freeTier)
+              .withEphemeralMiB(ephemeralMiB);
+      if (provisionedConcurrency != 0) {
+        u =
+            u.withProvisioned(
+                provisionedConcurrency,
+                provisionedHours,
+                provisionedRequests,
+                provisionedDurationMs);
+      }
+      if (snapStart) u = u.withSnapStart(runtime, restores, snapStartHours);
+      est.lambda(u);
+    }
+  }
+
+  @Command(name = "api", description = "Price API Gateway requests (HTTP or REST API).")
+  static final class ApiCmd extends WhatIf {
+    @Option(names = "--type", defaultValue = "http", description = "http or rest.")
+    String type;
+
+    @Option(names = "--requests", required = true)
+    double requests;
+
+    @Option(names = "--payload-kb", defaultValue = "1", description = "Request size, KB.")
+    double payloadKb;
+
+    @Override
+    void price(Estimator est) {
+      ApiType t =
+          switch (type) {
+            case "http" -> ApiType.HTTP;
+            case "rest" -> ApiType.REST;
+            default ->
+                throw new IllegalArgumentException("--type '" + type + "' is not http or rest");
+          };
+      est.api(t, requests, payloadKb);
+    }
+  }
+
+  @Command(
+      name = "sagemaker",
+      description =
+          "Price a SageMaker real-time endpoint (--instance-type) or serverless (--serverless-memory-mib).")
+  static final class SageMakerCmd extends WhatIf {
+    @Option(names = "--instance-type", description = "e.g. ml.g5.xlarge.")
+    String instanceType;
+
+    @Option(names = "--instances", defaultValue = "1")
+    double instances;
+
+    @Option(names = "--hours", defaultValue = "730", description = "Hours a month (default 730).")
+    double hours;
+
+    @Option(names = "--serverless-memory-mib", description = "1024-6144 in steps of 1024.")
+    Integer serverlessMemoryMiB;
+
+    @Option(names = "--requests", defaultValue = "0", description = "Serverless requests.")
+    double requests;
+
+    @Option(names = "--duration-ms", defaultValue = "0", description = "Serverless duration.")
+    double durationMs;
+
+    @Option(names = "--data-in-gb", defaultValue = "0")
+    double dataInGb;
+
+    @Option(names = "--data-out-gb", defaultValue = "0")
+    double dataOutGb;
+
+    @Override
+    void price(Estimator est) {
+      if ((instanceType == null) == (serverlessMemoryMiB == null)) {
+        throw new IllegalArgumentException(
+            "give exactly one of --instance-type (real-time) or --serverless-memory-mib");
+      }
+      if (instanceType != null) est.sagemaker(instanceType, instances, hours);
+      else est.sagemakerServerless(serverlessMemoryMiB, requests, durationMs);
+      est.sagemakerData(dataInGb, dataOutGb);
+    }
+  }
+
+  @Command(name = "gcf", description = "Price a Google Cloud Function (gen1 or gen2).")
+  static final class GcfCmd extends WhatIf {
+    @Option(names = "--generation", defaultValue = "2", description = "1 or 2.")
+    int generation;
+
+    @Option(names = "--memory-mib", required = true)
+    int memoryMiB;
+
+    @Option(names = "--invocations", required = true)
+    double invocations;
+
+    @Option(names = "--duration-ms", required = true)
+    double durationMs;
+
+    @Option(names = "--egress-kb", defaultValue = "0", description = "Egress per invocation, KB.")
+    double egressKb;
+
+    @Override
+    void price(Estimator est) {
+      est.gcf(new GcfUsage(generation, memoryMiB, invocations, durationMs, egressKb, freeTier));
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package dev.snapserve.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EstimateCommandTest {
+  static final String SPEC = Path.of("..", "snapserve.yaml").toString();
+  final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  int run(String... args) {
+    return SnapserveCli.run(
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8),
+        args);
+  }
+
+  JsonNode json() throws Exception {
+    return new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void estimatesTheSpecAsJsonAndWarnsAboutTheBudget() throws Exception {
+    int code = run("estimate", "--spec", SPEC, "--format", "json");
+    assertThat(code).as(err.toString()).isZero();
+    JsonNode j = json();
+    assertThat(j.get("currency").asText()).isEqualTo("USD");
+    assertThat(j.get("total").decimalValue()).isGreaterThan(new java.math.BigDecimal("400"));
+    assertThat(j.get("lineItems").size()).isGreaterThan(3);
+    assertThat(j.get("catalog").get("region").asText()).isEqualTo("us-east-1");
+    assertThat(err.toString()).contains("exceeds the spec's budget of $400");
+  }
+
+  @Test
+  void lambdaWhatIfMatchesThePricingPage() throws Exception {
+    int code =
+        run(
+            "estimate",
+            "lambda",
+            "--memory-mib",
+            "1536",
+            "--arch",
+            "x86_64",
+            "--requests",
+            "3000000",
+            "--duration-ms",
+            "120",
+            "--free-tier",
+            "--format",
+            "json");
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(json().get("total").decimalValue()).isEqualByComparingTo("2.73");
+  }
+
+  @Test
+  void tableShowsFormulasAndWritesAFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("cost.md");
+    int code =
+        run(
+            "estimate",
+            "lambda",
+            "--memory-mib",
+            "1024",
+            "--requests",
+            "1000000",
+            "--duration-ms",
+            "100",
+            "--snapstart",
+            "--runtime",
+            "python3.12",
+            "--restores",
+            "50",
+            "--format",
+            "markdown",
+            "-o",
+            file.toString());
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(Files.readString(file))
+        .contains("SnapStart cache (python3.12)")
+        .contains("| Service |");
+    assertThat(run("estimate", "lambda", "--memory-mib", "1024", "-o", file.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("already exists");
+  }
+
+  @Test
+  void apiSagemakerAndGcfWhatIfs() throws Exception {
+    assertThat(
+            run(
+                "estimate",
+                "api",
+                "--type",
+                "rest",
+                "--requests",
+                "1000000000",
+                "--format",
+                "json"))
+        .isZero();
+    assertThat(json().get("total").decimalValue()).isEqualByComparingTo("3033.10");
+    out.reset();
+    assertThat(
+            run(
+                "estimate",
+                "sagemaker",
+                "--instance-type",
+                "ml.g5.xlarge",
+                "--instances",
+                "2",
+                "--hours",
+                "730",
+                "--format",
+                "json"))
+        .isZero();
+    assertThat(json().get("total").decimalValue()).isEqualByComparingTo("2055.68");
+    out.reset();
+    assertThat(
+            run(
+                "estimate",
+                "gcf",
+                "--generation",
+                "1",
+                "--memory-mib",
+                "128",
+                "--invocations",
+                "10000000",
+                "--duration-ms",
+                "300",
+                "--free-tier",
+                "--format",
+                "json"))
+        .isZero();
+    assertThat(json().get("total").decimalValue()).isEqualByComparingTo("7.20");
+  }
+
+  @Test
+  void pricesShowPrintsTheDatedCatalog() throws Exception {
+    assertThat(run("prices", "show", "--region", "eu-west-1")).isZero();
+    JsonNode j = json();
+    assertThat(j.get("region").asText()).isEqualTo("eu-west-1");
+    assertThat(j.get("date").asText()).matches("\\d{4}-\\d{2}-\\d{2}");
+  }
+
+  @Test
+  void unknownRegionListsTheKnownOnes() {
+    assertThat(run("estimate", "lambda", "--memory-mib", "128", "--region", "ap-south-9"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .startsWith("snapserve: no price catalog for region 'ap-south-9'")
+        .contains("us-east-1, us-east-2, us-west-2");
+  }
+
+  @Test
+  void unknownInstanceTypeListsThePricedOnes() {
+    assertThat(run("estimate", "sagemaker", "--instance-type", "ml.q1.tiny")).isEqualTo(2);
+    assertThat(err.toString()).contains("'ml.q1.tiny'").contains("ml.g4dn.xlarge");
+  }
+
+  @Test
+  void negativeAndNonNumericUsageAreClearErrors() {
+    assertThat(run("estimate", "lambda", "--memory-mib", "128", "--requests", "-1")).isEqualTo(2);
+    assertThat(err.toString()).contains("requests: must be a non-negative number");
+    err.reset();
+    assertThat(run("estimate", "api", "--requests", "lots")).isEqualTo(2);
+    assertThat(err.toString()).contains("'lots'").contains("--requests");
+  }
+}

@@ -1,0 +1,104 @@
+package dev.snapserve.estimate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The dated price list of one region, shipped as {@code prices/REGION.json} in this jar. Prices are
+ * decimal strings read as {@link BigDecimal} so no binary rounding enters the money.
+ */
+public final class PriceCatalog {
+  /** The regions with a catalog; {@code dev.snapserve.spec.Catalog} knows more regions. */
+  public static final Set<String> REGIONS =
+      Set.copyOf(List.of("us-east-1", "us-east-2", "us-west-2", "eu-west-1"));
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private final JsonNode root;
+
+  private PriceCatalog(JsonNode root) {
+    this.root = root;
+  }
+
+  /** The catalog of {@code region}; an {@link EstimateException} listing the known ones if none. */
+  public static PriceCatalog load(String region) {
+    if (!REGIONS.contains(region)) {
+      throw new EstimateException(
+          "no price catalog for region '"
+              + region
+              + "'; catalogs exist for "
+              + String.join(", ", new TreeSet<>(REGIONS)));
+    }
+    try (InputStream in = PriceCatalog.class.getResourceAsStream("prices/" + region + ".json")) {
+      if (in == null)
+        throw new IllegalStateException("missing resource prices/" + region + ".json");
+      return new PriceCatalog(MAPPER.readTree(in));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public String region() {
+    return root.path("region").asText();
+  }
+
+  /** The date the prices were published (ISO-8601). */
+  public String date() {
+    return root.path("date").asText();
+  }
+
+  /** How the prices were obtained. */
+  public String source() {
+    return root.path("source").asText();
+  }
+
+  /** The pricing pages the prices come from. */
+  public List<String> sources() {
+    List<String> out = new ArrayList<>();
+    root.path("sources").forEach(n -> out.add(n.asText()));
+    return out;
+  }
+
+  /** The catalog document itself, for {@code snapserve prices show}. */
+  public JsonNode json() {
+    return root.deepCopy();
+  }
+
+  /** The price (or number) at a path such as {@code lambda.requestPerMillion}. */
+  public BigDecimal price(String path) {
+    return new BigDecimal(node(path).asText());
+  }
+
+  /** The node at a dotted path; a missing entry is a broken catalog, not a user error. */
+  public JsonNode node(String path) {
+    JsonNode n = root;
+    for (String part : path.split("\\.")) {
+      n = n.path(part);
+    }
+    if (n.isMissingNode()) {
+      throw new IllegalStateException("price catalog " + region() + " has no " + path);
+    }
+    return n;
+  }
+
+  /** The on-demand hourly price of a SageMaker instance type (its name holds dots). */
+  public BigDecimal instanceHourPrice(String instanceType) {
+    JsonNode n = root.path("sagemaker").path("instanceHour").path(instanceType);
+    if (n.isMissingNode()) throw new IllegalStateException("no price for " + instanceType);
+    return new BigDecimal(n.asText());
+  }
+
+  /** SageMaker real-time instance types priced in this catalog. */
+  public Set<String> instanceTypes() {
+    Set<String> out = new TreeSet<>();
+    root.path("sagemaker").path("instanceHour").fieldNames().forEachRemaining(out::add);
+    return out;
+  }
+}

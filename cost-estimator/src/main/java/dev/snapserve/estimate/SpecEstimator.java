@@ -1,0 +1,145 @@
+package dev.snapserve.estimate;
+
+import static dev.snapserve.estimate.internal.Fmt.num;
+
+import dev.snapserve.estimate.Estimator.ApiType;
+import dev.snapserve.spec.DeploymentSpec;
+import dev.snapserve.spec.Route;
+import dev.snapserve.spec.Target;
+import dev.snapserve.spec.Traffic;
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Prices a {@link DeploymentSpec}: every target under its routes' share of the traffic profile, the
+ * HTTP API in front of them and the responses sent to the internet.
+ */
+public final class SpecEstimator {
+  private static final double BYTES_PER_GIB = 1L << 30;
+
+  private SpecEstimator() {}
+
+  /** The monthly estimate of {@code spec} in its region's catalog; no free tier. */
+  public static Estimate estimate(DeploymentSpec spec) {
+    Estimator est = new Estimator(PriceCatalog.load(spec.region()));
+    Traffic traffic = spec.traffic();
+    double monthly = traffic.requestsPerMonth();
+    est.assume(
+        "traffic: "
+            + num(BigDecimal.valueOf(monthly))
+            + " requests a month ("
+            + (traffic.requestsPerHour().isPresent() ? "24-hour profile x 730 h / 24" : "uniform")
+            + "), "
+            + traffic.requestBytes()
+            + " B requests, "
+            + traffic.responseBytes()
+            + " B responses, "
+            + num(BigDecimal.valueOf(traffic.durationMs()))
+            + " ms in the model");
+
+    Map<String, Double> percentByTarget = new LinkedHashMap<>();
+    for (Route r : spec.routes()) {
+      percentByTarget.merge(r.target(), r.trafficPercent(), Double::sum);
+    }
+    for (Target target : spec.targets().values()) {
+      double percent = percentByTarget.getOrDefault(target.name(), 0.0);
+      double requests = monthly * percent / 100;
+      switch (target) {
+        case Target.Lambda fn -> lambda(est, fn, requests, traffic);
+        case Target.GpuEndpoint gpu -> gpu(est, gpu, requests, percent, traffic);
+        case Target.ServerlessEndpoint sls -> {
+          est.sagemakerServerless(sls.memoryMiB(), requests, traffic.durationMs());
+          est.sagemakerData(
+              gib(requests * traffic.requestBytes()), gib(requests * traffic.responseBytes()));
+          if (sls.provisionedConcurrency() > 0) {
+            est.assume(
+                "target "
+                    + sls.name()
+                    + ": serverless provisioned concurrency is not priced by this version");
+          }
+        }
+      }
+      est.assume(
+          "target "
+              + target.name()
+              + " takes "
+              + num(BigDecimal.valueOf(percent))
+              + "% of requests");
+    }
+    // one HTTP API fronts every route; the responses leave AWS to the callers
+    est.api(ApiType.HTTP, monthly, traffic.requestBytes() / 1024.0);
+    est.dataTransferOut(gib(monthly * traffic.responseBytes()), false);
+    est.assume(
+        "not priced: CloudWatch Logs (no log volume in the spec), S3 data capture, ECR storage, KMS, NAT");
+    return est.estimate();
+  }
+
+  private static void lambda(Estimator est, Target.Lambda fn, double requests, Traffic traffic) {
+    LambdaUsage u =
+        LambdaUsage.onDemand(fn.memoryMiB(), fn.architecture(), requests, traffic.durationMs())
+            .withEphemeralMiB(fn.ephemeralStorageMiB());
+    if (fn.provisionedConcurrency() > 0) {
+      u =
+          LambdaUsage.onDemand(fn.memoryMiB(), fn.architecture(), 0, 0)
+              .withEphemeralMiB(fn.ephemeralStorageMiB())
+              .withProvisioned(
+                  fn.provisionedConcurrency(),
+                  Traffic.HOURS_PER_MONTH,
+                  requests,
+                  traffic.durationMs());
+      est.assume(
+          "target "
+              + fn.name()
+              + ": provisioned concurrency all month, serving all of its requests");
+    }
+    if (fn.snapStart()) u = u.withSnapStart("java21", 0, Traffic.HOURS_PER_MONTH);
+    est.lambda(u);
+  }
+
+  /**
+   * Instances follow the autoscaling target (invocations per instance per minute) hour by hour,
+   * between the endpoint's minimum and maximum.
+   */
+  private static void gpu(
+      Estimator est, Target.GpuEndpoint gpu, double requests, double percent, Traffic traffic) {
+    List<Double> perHour =
+        traffic
+            .requestsPerHour()
+            .map(h -> h.stream().map(v -> v * percent / 100).toList())
+            .orElse(java.util.Collections.nCopies(24, requests / Traffic.HOURS_PER_MONTH));
+    double instanceHoursPerDay = 0;
+    int peak = gpu.minInstances();
+    for (double hourly : perHour) {
+      int needed = (int) Math.ceil(hourly / 60 / gpu.targetInvocationsPerInstance());
+      int n = Math.min(gpu.maxInstances(), Math.max(gpu.minInstances(), needed));
+      peak = Math.max(peak, n);
+      instanceHoursPerDay += n;
+    }
+    double instances = instanceHoursPerDay / 24;
+    est.sagemaker(gpu.instanceType(), instances, Traffic.HOURS_PER_MONTH);
+    est.sagemakerData(
+        gib(requests * traffic.requestBytes()), gib(requests * traffic.responseBytes()));
+    est.assume(
+        "target "
+            + gpu.name()
+            + ": "
+            + num(BigDecimal.valueOf(instances))
+            + " "
+            + gpu.instanceType()
+            + " on average (autoscaling "
+            + gpu.minInstances()
+            + "-"
+            + gpu.maxInstances()
+            + " at "
+            + gpu.targetInvocationsPerInstance()
+            + " invocations/instance/minute, peak "
+            + peak
+            + ")");
+  }
+
+  private static double gib(double bytes) {
+    return bytes / BYTES_PER_GIB;
+  }
+}
