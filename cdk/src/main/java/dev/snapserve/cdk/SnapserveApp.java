@@ -6,6 +6,7 @@ import dev.snapserve.packager.PackagerException;
 import dev.snapserve.packager.Progress;
 import dev.snapserve.spec.DeploymentSpec;
 import dev.snapserve.spec.ModelVersion;
+import dev.snapserve.estimate.EstimateException;
 import dev.snapserve.spec.SpecException;
 import dev.snapserve.spec.Target;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
@@ -43,6 +44,7 @@ public final class SnapserveApp {
     } catch (SpecException
         | LambdaArtifactException
         | PackagerException
+        | EstimateException
         | IllegalArgumentException e) {
       System.err.println("snapserve-cdk: " + e.getMessage());
       System.exit(2);
@@ -50,9 +52,14 @@ public final class SnapserveApp {
     app.synth();
   }
 
-  /** Adds the spec's stack to {@code app}. */
+  /**
+   * Adds the spec's stack to {@code app}, writes {@code cost-estimate.md} into its cloud assembly
+   * and fails synth when the estimate exceeds the spec's budget.
+   */
   public static SnapserveStack build(App app, DeploymentSpec spec, LambdaArtifacts artifacts) {
-    return new SnapserveStack(app, spec, artifacts);
+    SnapserveStack stack = new SnapserveStack(app, spec, artifacts);
+    CostEstimateAtSynth.attach(app, stack, spec);
+    return stack;
   }
 
   /** Builds a missing Lambda zip with the packager, as {@code snapserve package} would. */

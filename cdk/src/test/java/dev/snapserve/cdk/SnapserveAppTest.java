@@ -70,6 +70,14 @@ class SnapserveAppTest {
   }
 
   @Test
+  void synthWritesTheCostEstimateWithinTheBudget() throws Exception {
+    Path md = Path.of(assembly.getDirectory()).resolve("cost-estimate.md");
+    assertThat(md).isRegularFile();
+    assertThat(Files.readString(md))
+        .contains("AWS Lambda", "Amazon API Gateway", "Amazon SageMaker", "ml.g5.xlarge");
+  }
+
+  @Test
   void exampleSpecBecomesFunctionApiGpuEndpointAndDashboard() {
     template.resourceCountIs("AWS::Lambda::Function", 1);
     template.resourceCountIs("AWS::Lambda::Alias", 2);

@@ -50,7 +50,7 @@ class DeploymentSpecTest {
     assertThat(gpu.image().uri()).endsWith("/snapserve-digits:0.1.0");
     assertThat(spec.api().auth().type()).isEqualTo(Api.AuthType.JWT);
     assertThat(spec.traffic().requestsPerMonth()).isEqualTo(5_000_000);
-    assertThat(spec.budgetMonthlyUsd()).contains(400.0);
+    assertThat(spec.budgetMonthlyUsd()).contains(2500.0);
   }
 
   @Test

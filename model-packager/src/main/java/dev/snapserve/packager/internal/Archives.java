@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -59,17 +58,15 @@ public final class Archives {
 
   /** Refuses entry names that would land outside an extraction directory. */
   public static void checkEntryName(Path archive, String name) {
-    String n = name.replace('\\', '/');
-    boolean absolute = n.startsWith("/") || (n.length() > 1 && n.charAt(1) == ':');
-    boolean dotDot = Arrays.asList(n.split("/")).contains("..");
-    if (absolute || dotDot || name.indexOf('\0') >= 0) {
+    String reason = SafeUnzip.unsafeReason(name);
+    if (reason != null) {
       throw new PackagerException(
           "archive "
               + archive
               + " has an unsafe entry name '"
               + name
               + "' ("
-              + (absolute ? "absolute path" : dotDot ? "'..' segment" : "NUL character")
+              + reason
               + "): refusing to read it");
     }
   }

@@ -38,17 +38,23 @@ public final class SafeUnzip {
     }
   }
 
-  /** Zip-slip: absolute names, drive letters and {@code ..} segments are refused, not cleaned. */
+  /**
+   * Why an archive entry name would land outside the directory it is extracted to, or null when it
+   * is safe. Zip-slip names are refused, never cleaned: an archive holding one was made to attack.
+   */
+  public static String unsafeReason(String name) {
+    if (name.isEmpty()) return "empty name";
+    if (name.indexOf('\0') >= 0) return "NUL character";
+    if (name.startsWith("/") || name.startsWith("\\") || name.matches("^[A-Za-z]:.*")) {
+      return "absolute path";
+    }
+    for (String segment : name.split("[/\\\\]")) if (segment.equals("..")) return "'..' segment";
+    return null;
+  }
+
   static Path checkedTarget(Path zip, Path root, String name) {
-    boolean hostile =
-        name.isEmpty()
-            || name.startsWith("/")
-            || name.startsWith("\\")
-            || name.matches("^[A-Za-z]:.*")
-            || name.indexOf('\0') >= 0;
-    for (String segment : name.split("[/\\\\]")) hostile |= segment.equals("..");
     Path target = root.resolve(name).normalize();
-    if (hostile || !target.startsWith(root)) {
+    if (unsafeReason(name) != null || !target.startsWith(root)) {
       throw new PackagerException(
           zip
               + " contains the entry '"
