@@ -1,5 +1,6 @@
 package dev.snapserve.cli;
 
+import dev.snapserve.estimate.Comparison;
 import dev.snapserve.estimate.Estimate;
 import dev.snapserve.estimate.EstimateReport;
 import dev.snapserve.estimate.Estimator;
@@ -34,7 +35,8 @@ import picocli.CommandLine.ParentCommand;
       EstimateCommand.LambdaCmd.class,
       EstimateCommand.ApiCmd.class,
       EstimateCommand.SageMakerCmd.class,
-      EstimateCommand.GcfCmd.class
+      EstimateCommand.GcfCmd.class,
+      EstimateCommand.CompareCmd.class
     })
 final class EstimateCommand implements Callable<Integer> {
   @Option(names = "--spec", description = "The deployment spec to price (snapserve.yaml).")
@@ -288,6 +290,57 @@ final class EstimateCommand implements Callable<Integer> {
     @Override
     void price(Estimator est) {
       est.gcf(new GcfUsage(generation, memoryMiB, invocations, durationMs, egressKb, freeTier));
+    }
+  }
+
+  @Command(
+      name = "compare",
+      description = {
+        "Monthly cost of each way to serve the spec (Lambda arm64/x86_64 with an HTTP or REST API,",
+        "the SageMaker GPU endpoint with its autoscaling, SageMaker serverless, Cloud Functions gen2)",
+        "across a traffic range, with the break-even points listed and drawn (--chart out.png)."
+      })
+  static final class CompareCmd implements Callable<Integer> {
+    @ParentCommand EstimateCommand parent;
+
+    @Option(names = "--spec", required = true, description = "The deployment spec.")
+    Path spec;
+
+    @Option(
+        names = "--requests-from",
+        defaultValue = "1e5",
+        description = "Default ${DEFAULT-VALUE}.")
+    double from;
+
+    @Option(
+        names = "--requests-to",
+        defaultValue = "1e9",
+        description = "Default ${DEFAULT-VALUE}.")
+    double to;
+
+    @Option(names = "--points", defaultValue = "17", description = "Traffic levels (log-spaced).")
+    int points;
+
+    @Option(names = "--chart", description = "Write a PNG line chart to this file.")
+    Path chart;
+
+    @Option(names = "--force", description = "Replace an existing --chart file.")
+    boolean force;
+
+    @Override
+    public Integer call() {
+      if (chart != null && !chart.getFileName().toString().toLowerCase().endsWith(".png")) {
+        throw new IllegalArgumentException("--chart " + chart + ": only .png charts are supported");
+      }
+      Comparison c = Comparison.of(DeploymentSpec.load(spec), from, to, points);
+      parent.out.print(c.table());
+      if (chart != null) {
+        byte[] png = c.chartPng(1000, 600);
+        AtomicFiles.checkNotInput(chart, spec);
+        AtomicFiles.write(chart, force, tmp -> Files.write(tmp, png));
+        parent.out.println("wrote " + chart);
+      }
+      return 0;
     }
   }
 }

@@ -172,4 +172,29 @@ class EstimateCommandTest {
     assertThat(run("estimate", "api", "--requests", "lots")).isEqualTo(2);
     assertThat(err.toString()).contains("'lots'").contains("--requests");
   }
+
+  @Test
+  void compareListsBreakEvensAndDrawsAPng(@TempDir Path dir) throws Exception {
+    Path png = dir.resolve("compare.png");
+    int code =
+        run(
+            "estimate",
+            "compare",
+            "--spec",
+            SPEC,
+            "--requests-from",
+            "1e5",
+            "--requests-to",
+            "1e10",
+            "--points",
+            "11",
+            "--chart",
+            png.toString());
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("Break-even points").contains("SageMaker ml.g5.xlarge");
+    assertThat(javax.imageio.ImageIO.read(png.toFile()).getWidth()).isEqualTo(1000);
+    assertThat(
+            run("estimate", "compare", "--spec", SPEC, "--chart", dir.resolve("c.svg").toString()))
+        .isEqualTo(2);
+  }
 }
