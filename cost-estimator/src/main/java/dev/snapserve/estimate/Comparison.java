@@ -13,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.text.DecimalFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.DoubleFunction;
@@ -20,6 +21,7 @@ import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
@@ -125,21 +127,15 @@ public record Comparison(
     if (gpu != null) {
       out.add(
           new Option(
-              "SageMaker "
-                  + gpu.instanceType()
-                  + " x"
-                  + gpu.minInstances()
-                  + "-"
-                  + gpu.maxInstances()
-                  + " + HTTP API",
+              "SageMaker " + gpu.instanceType() + " autoscaled + HTTP API",
               r -> {
+                // past maxInstances the endpoint could not take the traffic: the comparison
+                // prices the instances it would need (from minInstances up)
                 double perMinute = r / (Traffic.HOURS_PER_MONTH * 60);
                 int n =
-                    Math.min(
-                        gpu.maxInstances(),
-                        Math.max(
-                            gpu.minInstances(),
-                            (int) Math.ceil(perMinute / gpu.targetInvocationsPerInstance())));
+                    Math.max(
+                        gpu.minInstances(),
+                        (int) Math.ceil(perMinute / gpu.targetInvocationsPerInstance()));
                 return new Estimator(catalog)
                     .sagemaker(gpu.instanceType(), n, Traffic.HOURS_PER_MONTH)
                     .sagemakerData(r * gibIn, r * gibOut)
@@ -249,6 +245,14 @@ public record Comparison(
     return sb.toString();
   }
 
+  private static LogAxis logAxis(String label, String format) {
+    LogAxis axis = new LogAxis(label);
+    axis.setBase(10);
+    axis.setStandardTickUnits(NumberAxis.createStandardTickUnits());
+    axis.setNumberFormatOverride(new DecimalFormat(format));
+    return axis;
+  }
+
   /** A PNG line chart, both axes logarithmic, with the cheapest-option changes marked. */
   public byte[] chartPng(int width, int height) {
     XYSeriesCollection data = new XYSeriesCollection();
@@ -276,10 +280,15 @@ public record Comparison(
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-    plot.setDomainAxis(new LogAxis("requests per month"));
-    plot.setRangeAxis(new LogAxis("USD per month"));
+    plot.setDomainAxis(logAxis("requests per month", "#,##0"));
+    plot.setRangeAxis(logAxis("USD per month", "$#,##0.##"));
+    Color[] palette = {
+      new Color(0xd6, 0x27, 0x28), new Color(0x1f, 0x77, 0xb4), new Color(0x2c, 0xa0, 0x2c),
+      new Color(0xff, 0x7f, 0x0e), new Color(0x94, 0x67, 0xbd), new Color(0x17, 0xbe, 0xcf)
+    };
     for (int i = 0; i < series.size(); i++) {
       plot.getRenderer().setSeriesStroke(i, new BasicStroke(2f));
+      plot.getRenderer().setSeriesPaint(i, palette[i % palette.length]);
     }
     for (BreakEven b : breakEvens) {
       if (!b.cheapestChanges()) continue;
@@ -289,8 +298,8 @@ public record Comparison(
           new BasicStroke(
               1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
       m.setLabel("break-even " + num(BigDecimal.valueOf(Math.round(b.requestsPerMonth()))));
-      m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
-      m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+      m.setLabelAnchor(RectangleAnchor.TOP_LEFT);
+      m.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
       plot.addDomainMarker(m);
     }
     ByteArrayOutputStream png = new ByteArrayOutputStream();

@@ -111,13 +111,25 @@ public final class SpecEstimator {
             .orElse(java.util.Collections.nCopies(24, requests / Traffic.HOURS_PER_MONTH));
     double instanceHoursPerDay = 0;
     int peak = gpu.minInstances();
+    int mostNeeded = 0;
     for (double hourly : perHour) {
       int needed = (int) Math.ceil(hourly / 60 / gpu.targetInvocationsPerInstance());
+      mostNeeded = Math.max(mostNeeded, needed);
       int n = Math.min(gpu.maxInstances(), Math.max(gpu.minInstances(), needed));
       peak = Math.max(peak, n);
       instanceHoursPerDay += n;
     }
     double instances = instanceHoursPerDay / 24;
+    if (mostNeeded > gpu.maxInstances()) {
+      est.assume(
+          "WARNING target "
+              + gpu.name()
+              + ": the traffic needs up to "
+              + mostNeeded
+              + " instances but maxInstances is "
+              + gpu.maxInstances()
+              + "; priced at the cap, which could not serve it");
+    }
     est.sagemaker(gpu.instanceType(), instances, Traffic.HOURS_PER_MONTH);
     est.sagemakerData(
         gib(requests * traffic.requestBytes()), gib(requests * traffic.responseBytes()));
