@@ -21,7 +21,7 @@ import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
-import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
@@ -241,14 +241,16 @@ public record Comparison(
               b.cheaperBelow(),
               b.cheaperAbove()));
     }
-    sb.append("  (* the cheapest option changes here)\n");
+    if (breakEvens.stream().anyMatch(BreakEven::cheapestChanges)) {
+      sb.append("  (* the cheapest option changes here)\n");
+    }
     return sb.toString();
   }
 
   private static LogAxis logAxis(String label, String format) {
     LogAxis axis = new LogAxis(label);
     axis.setBase(10);
-    axis.setStandardTickUnits(NumberAxis.createStandardTickUnits());
+    axis.setTickUnit(new NumberTickUnit(1)); // one tick per decade
     axis.setNumberFormatOverride(new DecimalFormat(format));
     return axis;
   }
