@@ -129,13 +129,20 @@ public record Comparison(
           new Option(
               "SageMaker " + gpu.instanceType() + " autoscaled + HTTP API",
               r -> {
-                // past maxInstances the endpoint could not take the traffic: the comparison
-                // prices the instances it would need (from minInstances up)
+                // each variant scales on its own share; past maxInstances the endpoint could not
+                // take the traffic, so the comparison prices the instances it would need
                 double perMinute = r / (Traffic.HOURS_PER_MONTH * 60);
-                int n =
-                    Math.max(
-                        gpu.minInstances(),
-                        (int) Math.ceil(perMinute / gpu.targetInvocationsPerInstance()));
+                double weights =
+                    gpu.variants().stream().mapToDouble(Target.Variant::weightPercent).sum();
+                int n = 0;
+                for (Target.Variant v : gpu.variants()) {
+                  double share =
+                      weights == 0 ? 1.0 / gpu.variants().size() : v.weightPercent() / weights;
+                  n +=
+                      Math.max(
+                          gpu.minInstances(),
+                          (int) Math.ceil(perMinute * share / gpu.targetInvocationsPerInstance()));
+                }
                 return new Estimator(catalog)
                     .sagemaker(gpu.instanceType(), n, Traffic.HOURS_PER_MONTH)
                     .sagemakerData(r * gibIn, r * gibOut)
