@@ -1,5 +1,6 @@
 package dev.snapserve.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.snapserve.estimate.Comparison;
 import dev.snapserve.estimate.Estimate;
 import dev.snapserve.estimate.EstimateReport;
@@ -9,6 +10,7 @@ import dev.snapserve.estimate.GcfUsage;
 import dev.snapserve.estimate.LambdaUsage;
 import dev.snapserve.estimate.PriceCatalog;
 import dev.snapserve.estimate.SpecEstimator;
+import dev.snapserve.estimate.TemplateEstimator;
 import dev.snapserve.packager.internal.AtomicFiles;
 import dev.snapserve.spec.DeploymentSpec;
 import dev.snapserve.spec.Target.Architecture;
@@ -17,6 +19,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,6 +45,25 @@ final class EstimateCommand implements Callable<Integer> {
   @Option(names = "--spec", description = "The deployment spec to price (snapserve.yaml).")
   Path spec;
 
+  @Option(
+      names = "--template",
+      description = "A synthesized CloudFormation template (cdk.out/STACK.template.json) to price.")
+  Path template;
+
+  @Option(names = "--usage", description = "Usage file (YAML) keyed by the template's logical ids.")
+  Path usage;
+
+  @Option(
+      names = "--sync-usage",
+      description = "Write a usage file stub listing every priced resource of --template.")
+  Path syncUsage;
+
+  @Option(
+      names = "--region",
+      defaultValue = "us-east-1",
+      description = "Price catalog region for --template (default: ${DEFAULT-VALUE}).")
+  String region;
+
   @Mixin Output output;
 
   private final PrintStream out;
@@ -54,9 +76,11 @@ final class EstimateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (template != null) return priceTemplate();
     if (spec == null) {
       throw new IllegalArgumentException(
-          "give --spec snapserve.yaml, or a subcommand: lambda, api, sagemaker, gcf");
+          "give --spec snapserve.yaml or --template T.json, or a subcommand: lambda, api,"
+              + " sagemaker, gcf, compare");
     }
     DeploymentSpec s = DeploymentSpec.load(spec);
     Estimate e = SpecEstimator.estimate(s);
@@ -70,6 +94,26 @@ final class EstimateCommand implements Callable<Integer> {
                     EstimateReport.usd(e.total()), EstimateReport.usd(BigDecimal.valueOf(budget)));
               }
             });
+    return 0;
+  }
+
+  private int priceTemplate() {
+    JsonNode t = TemplateEstimator.readTemplate(template);
+    if (syncUsage != null) {
+      String stub = TemplateEstimator.usageStub(t);
+      AtomicFiles.checkNotInput(syncUsage, template);
+      AtomicFiles.write(
+          syncUsage, output.force, tmp -> Files.writeString(tmp, stub, StandardCharsets.UTF_8));
+      out.println("wrote " + syncUsage);
+      return 0;
+    }
+    Map<String, Map<String, Double>> u =
+        usage == null ? Map.of() : TemplateEstimator.readUsage(usage);
+    Estimate e = TemplateEstimator.estimate(t, u, region);
+    e.assumptions().stream()
+        .filter(a -> a.startsWith("WARNING"))
+        .forEach(a -> err.println("snapserve: " + a));
+    output.print(out, e, template);
     return 0;
   }
 

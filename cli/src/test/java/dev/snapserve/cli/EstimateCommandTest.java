@@ -197,4 +197,49 @@ class EstimateCommandTest {
             run("estimate", "compare", "--spec", SPEC, "--chart", dir.resolve("c.svg").toString()))
         .isEqualTo(2);
   }
+
+  @Test
+  void pricesATemplateWithAUsageFileAndWritesAStub(@TempDir Path dir) throws Exception {
+    String template =
+        Path.of(
+                "..",
+                "cost-estimator",
+                "src",
+                "test",
+                "resources",
+                "templates",
+                "digits-api.template.json")
+            .toString();
+    Path stub = dir.resolve("usage.yaml");
+    assertThat(run("estimate", "--template", template, "--sync-usage", stub.toString())).isZero();
+    assertThat(Files.readString(stub))
+        .contains("fnFunction4F996A82: {requestsPerMonth: 0")
+        .contains("ApiCD79AAA0:")
+        .contains("gpuConfigACFD9444:");
+    Path usage =
+        Files.writeString(
+            dir.resolve("u.yaml"),
+            "fnFunction4F996A82: {requestsPerMonth: 4500000, durationMs: 12}\n"
+                + "ApiCD79AAA0: {requestsPerMonth: 5000000, requestBytes: 600, responseBytes: 300}\n"
+                + "gpuConfigACFD9444: {requestsPerMonth: 500000, requestBytes: 600, responseBytes: 300}\n"
+                + "Ghost: {requestsPerMonth: 1}\n");
+    out.reset();
+    assertThat(
+            run(
+                "estimate",
+                "--template",
+                template,
+                "--usage",
+                usage.toString(),
+                "--format",
+                "json"))
+        .isZero();
+    java.math.BigDecimal fromTemplate = json().get("total").decimalValue();
+    assertThat(err.toString()).contains("'Ghost' names no resource");
+    out.reset();
+    assertThat(run("estimate", "--spec", SPEC, "--format", "json")).isZero();
+    assertThat(json().get("total").decimalValue()).isEqualByComparingTo(fromTemplate);
+    assertThat(run("estimate", "--template", SPEC)).isEqualTo(2);
+    assertThat(err.toString()).contains("is not a CloudFormation JSON template");
+  }
 }

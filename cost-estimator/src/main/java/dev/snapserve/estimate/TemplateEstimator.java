@@ -267,6 +267,42 @@ public final class TemplateEstimator {
     return Double.POSITIVE_INFINITY;
   }
 
+  /**
+   * A usage file stub ({@code --sync-usage}): every priced resource of {@code template} with the
+   * fields it reads, at zero, and its type as a comment.
+   */
+  public static String usageStub(JsonNode template) {
+    StringBuilder sb =
+        new StringBuilder("# usage for snapserve estimate --template, keyed by logical id\n");
+    template
+        .path("Resources")
+        .fields()
+        .forEachRemaining(
+            r -> {
+              String type = r.getValue().path("Type").asText();
+              String fields =
+                  switch (type) {
+                    case "AWS::Lambda::Function" ->
+                        "requestsPerMonth: 0, durationMs: 0, snapStartRestores: 0";
+                    case "AWS::ApiGatewayV2::Api", "AWS::ApiGateway::RestApi" ->
+                        "requestsPerMonth: 0, requestBytes: 0, responseBytes: 0";
+                    case "AWS::SageMaker::EndpointConfig" ->
+                        "requestsPerMonth: 0, durationMs: 0, requestBytes: 0, responseBytes: 0";
+                    case "AWS::Logs::LogGroup" -> "ingestionGb: 0";
+                    default -> null;
+                  };
+              if (fields != null) {
+                sb.append(r.getKey())
+                    .append(": {")
+                    .append(fields)
+                    .append("}  # ")
+                    .append(type)
+                    .append('\n');
+              }
+            });
+    return sb.toString();
+  }
+
   private static String firstLine(String s) {
     return s == null ? "" : s.lines().findFirst().orElse("");
   }
