@@ -118,7 +118,7 @@ public final class SpecEstimator {
       double instances =
           averageInstances(
               perHour, gpu.minInstances(), gpu.maxInstances(), gpu.targetInvocationsPerInstance());
-      est.sagemaker(gpu.instanceType(), instances, Traffic.HOURS_PER_MONTH);
+      est.sagemaker(gpu.instanceType(), instances, Traffic.HOURS_PER_MONTH, v.name());
       int needed =
           (int)
               Math.ceil(

@@ -238,7 +238,7 @@ public final class TemplateEstimator {
               min,
               max,
               target);
-      est.sagemaker(v.path("InstanceType").asText(), instances, Traffic.HOURS_PER_MONTH);
+      est.sagemaker(v.path("InstanceType").asText(), instances, Traffic.HOURS_PER_MONTH, name);
       est.assume(
           id
               + " variant "
