@@ -196,16 +196,25 @@ final class EstimateCommand implements Callable<Integer> {
     @Option(names = "--ephemeral-mib", defaultValue = "512", description = "512-10240.")
     int ephemeralMiB;
 
-    @Option(names = "--provisioned-concurrency", defaultValue = "0")
+    @Option(
+        names = "--provisioned-concurrency",
+        defaultValue = "0",
+        description = "Environments kept initialized (not with --snapstart).")
     int provisionedConcurrency;
 
     @Option(names = "--provisioned-hours", defaultValue = "730", description = "Hours configured.")
     double provisionedHours;
 
-    @Option(names = "--provisioned-requests", defaultValue = "0")
+    @Option(
+        names = "--provisioned-requests",
+        defaultValue = "0",
+        description = "Requests served by provisioned concurrency (no free tier).")
     double provisionedRequests;
 
-    @Option(names = "--provisioned-duration-ms", defaultValue = "0")
+    @Option(
+        names = "--provisioned-duration-ms",
+        defaultValue = "0",
+        description = "Mean duration of those requests.")
     double provisionedDurationMs;
 
     @Option(names = "--snapstart", description = "SnapStart (charged on non-Java runtimes).")
