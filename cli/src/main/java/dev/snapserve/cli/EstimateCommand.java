@@ -1,5 +1,7 @@
 package dev.snapserve.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.snapserve.estimate.Comparison;
 import dev.snapserve.estimate.Estimate;
 import dev.snapserve.estimate.EstimateReport;
 import dev.snapserve.estimate.Estimator;
@@ -8,6 +10,7 @@ import dev.snapserve.estimate.GcfUsage;
 import dev.snapserve.estimate.LambdaUsage;
 import dev.snapserve.estimate.PriceCatalog;
 import dev.snapserve.estimate.SpecEstimator;
+import dev.snapserve.estimate.TemplateEstimator;
 import dev.snapserve.packager.internal.AtomicFiles;
 import dev.snapserve.spec.DeploymentSpec;
 import dev.snapserve.spec.Target.Architecture;
@@ -16,6 +19,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,11 +38,31 @@ import picocli.CommandLine.ParentCommand;
       EstimateCommand.LambdaCmd.class,
       EstimateCommand.ApiCmd.class,
       EstimateCommand.SageMakerCmd.class,
-      EstimateCommand.GcfCmd.class
+      EstimateCommand.GcfCmd.class,
+      EstimateCommand.CompareCmd.class
     })
 final class EstimateCommand implements Callable<Integer> {
   @Option(names = "--spec", description = "The deployment spec to price (snapserve.yaml).")
   Path spec;
+
+  @Option(
+      names = "--template",
+      description = "A synthesized CloudFormation template (cdk.out/STACK.template.json) to price.")
+  Path template;
+
+  @Option(names = "--usage", description = "Usage file (YAML) keyed by the template's logical ids.")
+  Path usage;
+
+  @Option(
+      names = "--sync-usage",
+      description = "Write a usage file stub listing every priced resource of --template.")
+  Path syncUsage;
+
+  @Option(
+      names = "--region",
+      defaultValue = "us-east-1",
+      description = "Price catalog region for --template (default: ${DEFAULT-VALUE}).")
+  String region;
 
   @Mixin Output output;
 
@@ -52,9 +76,11 @@ final class EstimateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (template != null) return priceTemplate();
     if (spec == null) {
       throw new IllegalArgumentException(
-          "give --spec snapserve.yaml, or a subcommand: lambda, api, sagemaker, gcf");
+          "give --spec snapserve.yaml or --template T.json, or a subcommand: lambda, api,"
+              + " sagemaker, gcf, compare");
     }
     DeploymentSpec s = DeploymentSpec.load(spec);
     Estimate e = SpecEstimator.estimate(s);
@@ -68,6 +94,26 @@ final class EstimateCommand implements Callable<Integer> {
                     EstimateReport.usd(e.total()), EstimateReport.usd(BigDecimal.valueOf(budget)));
               }
             });
+    return 0;
+  }
+
+  private int priceTemplate() {
+    JsonNode t = TemplateEstimator.readTemplate(template);
+    if (syncUsage != null) {
+      String stub = TemplateEstimator.usageStub(t);
+      AtomicFiles.checkNotInput(syncUsage, template);
+      AtomicFiles.write(
+          syncUsage, output.force, tmp -> Files.writeString(tmp, stub, StandardCharsets.UTF_8));
+      out.println("wrote " + syncUsage);
+      return 0;
+    }
+    Map<String, Map<String, Double>> u =
+        usage == null ? Map.of() : TemplateEstimator.readUsage(usage);
+    Estimate e = TemplateEstimator.estimate(t, u, region);
+    e.assumptions().stream()
+        .filter(a -> a.startsWith("WARNING"))
+        .forEach(a -> err.println("snapserve: " + a));
+    output.print(out, e, template);
     return 0;
   }
 
@@ -150,16 +196,25 @@ final class EstimateCommand implements Callable<Integer> {
     @Option(names = "--ephemeral-mib", defaultValue = "512", description = "512-10240.")
     int ephemeralMiB;
 
-    @Option(names = "--provisioned-concurrency", defaultValue = "0")
+    @Option(
+        names = "--provisioned-concurrency",
+        defaultValue = "0",
+        description = "Environments kept initialized (not with --snapstart).")
     int provisionedConcurrency;
 
     @Option(names = "--provisioned-hours", defaultValue = "730", description = "Hours configured.")
     double provisionedHours;
 
-    @Option(names = "--provisioned-requests", defaultValue = "0")
+    @Option(
+        names = "--provisioned-requests",
+        defaultValue = "0",
+        description = "Requests served by provisioned concurrency (no free tier).")
     double provisionedRequests;
 
-    @Option(names = "--provisioned-duration-ms", defaultValue = "0")
+    @Option(
+        names = "--provisioned-duration-ms",
+        defaultValue = "0",
+        description = "Mean duration of those requests.")
     double provisionedDurationMs;
 
     @Option(names = "--snapstart", description = "SnapStart (charged on non-Java runtimes).")
@@ -288,6 +343,57 @@ final class EstimateCommand implements Callable<Integer> {
     @Override
     void price(Estimator est) {
       est.gcf(new GcfUsage(generation, memoryMiB, invocations, durationMs, egressKb, freeTier));
+    }
+  }
+
+  @Command(
+      name = "compare",
+      description = {
+        "Monthly cost of each way to serve the spec (Lambda arm64/x86_64 with an HTTP or REST API,",
+        "the SageMaker GPU endpoint with its autoscaling, SageMaker serverless, Cloud Functions gen2)",
+        "across a traffic range, with the break-even points listed and drawn (--chart out.png)."
+      })
+  static final class CompareCmd implements Callable<Integer> {
+    @ParentCommand EstimateCommand parent;
+
+    @Option(names = "--spec", required = true, description = "The deployment spec.")
+    Path spec;
+
+    @Option(
+        names = "--requests-from",
+        defaultValue = "1e5",
+        description = "Default ${DEFAULT-VALUE}.")
+    double from;
+
+    @Option(
+        names = "--requests-to",
+        defaultValue = "1e9",
+        description = "Default ${DEFAULT-VALUE}.")
+    double to;
+
+    @Option(names = "--points", defaultValue = "17", description = "Traffic levels (log-spaced).")
+    int points;
+
+    @Option(names = "--chart", description = "Write a PNG line chart to this file.")
+    Path chart;
+
+    @Option(names = "--force", description = "Replace an existing --chart file.")
+    boolean force;
+
+    @Override
+    public Integer call() {
+      if (chart != null && !chart.getFileName().toString().toLowerCase().endsWith(".png")) {
+        throw new IllegalArgumentException("--chart " + chart + ": only .png charts are supported");
+      }
+      Comparison c = Comparison.of(DeploymentSpec.load(spec), from, to, points);
+      parent.out.print(c.table());
+      if (chart != null) {
+        byte[] png = c.chartPng(1000, 600);
+        AtomicFiles.checkNotInput(chart, spec);
+        AtomicFiles.write(chart, force, tmp -> Files.write(tmp, png));
+        parent.out.println("wrote " + chart);
+      }
+      return 0;
     }
   }
 }

@@ -172,4 +172,74 @@ class EstimateCommandTest {
     assertThat(run("estimate", "api", "--requests", "lots")).isEqualTo(2);
     assertThat(err.toString()).contains("'lots'").contains("--requests");
   }
+
+  @Test
+  void compareListsBreakEvensAndDrawsAPng(@TempDir Path dir) throws Exception {
+    Path png = dir.resolve("compare.png");
+    int code =
+        run(
+            "estimate",
+            "compare",
+            "--spec",
+            SPEC,
+            "--requests-from",
+            "1e5",
+            "--requests-to",
+            "1e10",
+            "--points",
+            "11",
+            "--chart",
+            png.toString());
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("Break-even points").contains("SageMaker ml.g5.xlarge");
+    assertThat(javax.imageio.ImageIO.read(png.toFile()).getWidth()).isEqualTo(1000);
+    assertThat(
+            run("estimate", "compare", "--spec", SPEC, "--chart", dir.resolve("c.svg").toString()))
+        .isEqualTo(2);
+  }
+
+  @Test
+  void pricesATemplateWithAUsageFileAndWritesAStub(@TempDir Path dir) throws Exception {
+    String template =
+        Path.of(
+                "..",
+                "cost-estimator",
+                "src",
+                "test",
+                "resources",
+                "templates",
+                "digits-api.template.json")
+            .toString();
+    Path stub = dir.resolve("usage.yaml");
+    assertThat(run("estimate", "--template", template, "--sync-usage", stub.toString())).isZero();
+    assertThat(Files.readString(stub))
+        .contains("fnFunction4F996A82: {requestsPerMonth: 0")
+        .contains("ApiCD79AAA0:")
+        .contains("gpuConfigACFD9444:");
+    Path usage =
+        Files.writeString(
+            dir.resolve("u.yaml"),
+            "fnFunction4F996A82: {requestsPerMonth: 4500000, durationMs: 12}\n"
+                + "ApiCD79AAA0: {requestsPerMonth: 5000000, requestBytes: 600, responseBytes: 300}\n"
+                + "gpuConfigACFD9444: {requestsPerMonth: 500000, requestBytes: 600, responseBytes: 300}\n"
+                + "Ghost: {requestsPerMonth: 1}\n");
+    out.reset();
+    assertThat(
+            run(
+                "estimate",
+                "--template",
+                template,
+                "--usage",
+                usage.toString(),
+                "--format",
+                "json"))
+        .isZero();
+    java.math.BigDecimal fromTemplate = json().get("total").decimalValue();
+    assertThat(err.toString()).contains("'Ghost' names no resource");
+    out.reset();
+    assertThat(run("estimate", "--spec", SPEC, "--format", "json")).isZero();
+    assertThat(json().get("total").decimalValue()).isEqualByComparingTo(fromTemplate);
+    assertThat(run("estimate", "--template", SPEC)).isEqualTo(2);
+    assertThat(err.toString()).contains("is not a CloudFormation JSON template");
+  }
 }

@@ -361,6 +361,11 @@ public final class Estimator {
 
   /** A real-time endpoint: instance-hours of one type. */
   public Estimator sagemaker(String instanceType, double instances, double hours) {
+    return sagemaker(instanceType, instances, hours, "");
+  }
+
+  /** A real-time endpoint's production variant {@code variant} (named in the line item). */
+  public Estimator sagemaker(String instanceType, double instances, double hours, String variant) {
     Set<String> known = catalog.instanceTypes();
     if (!known.contains(instanceType)) {
       throw new EstimateException(
@@ -378,7 +383,9 @@ public final class Estimator {
     items.add(
         LineItem.of(
             SAGEMAKER,
-            instanceType + " real-time inference",
+            instanceType
+                + " real-time inference"
+                + (variant.isEmpty() ? "" : " (variant " + variant + ")"),
             instanceHours,
             "instance-hours",
             p,

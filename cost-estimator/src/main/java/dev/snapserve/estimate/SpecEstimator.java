@@ -99,44 +99,75 @@ public final class SpecEstimator {
   }
 
   /**
-   * Instances follow the autoscaling target (invocations per instance per minute) hour by hour,
-   * between the endpoint's minimum and maximum.
+   * Each production variant scales on its own (as the CDK app synthesizes it: one scalable target
+   * per variant, minInstances..maxInstances), on its weight's share of the endpoint's traffic.
+   * Instances follow the autoscaling target (invocations per instance per minute) hour by hour.
    */
   private static void gpu(
       Estimator est, Target.GpuEndpoint gpu, double requests, double percent, Traffic traffic) {
-    List<Double> perHour =
-        traffic
-            .requestsPerHour()
-            .map(h -> h.stream().map(v -> v * percent / 100).toList())
-            .orElse(java.util.Collections.nCopies(24, requests / Traffic.HOURS_PER_MONTH));
-    double instanceHoursPerDay = 0;
-    int peak = gpu.minInstances();
-    for (double hourly : perHour) {
-      int needed = (int) Math.ceil(hourly / 60 / gpu.targetInvocationsPerInstance());
-      int n = Math.min(gpu.maxInstances(), Math.max(gpu.minInstances(), needed));
-      peak = Math.max(peak, n);
-      instanceHoursPerDay += n;
+    double totalWeight = gpu.variants().stream().mapToDouble(Target.Variant::weightPercent).sum();
+    for (Target.Variant v : gpu.variants()) {
+      double share =
+          totalWeight == 0 ? 1.0 / gpu.variants().size() : v.weightPercent() / totalWeight;
+      List<Double> perHour =
+          traffic
+              .requestsPerHour()
+              .map(h -> h.stream().map(x -> x * percent / 100 * share).toList())
+              .orElse(
+                  java.util.Collections.nCopies(24, requests * share / Traffic.HOURS_PER_MONTH));
+      double instances =
+          averageInstances(
+              perHour, gpu.minInstances(), gpu.maxInstances(), gpu.targetInvocationsPerInstance());
+      est.sagemaker(gpu.instanceType(), instances, Traffic.HOURS_PER_MONTH, v.name());
+      int needed =
+          (int)
+              Math.ceil(
+                  perHour.stream().mapToDouble(Double::doubleValue).max().orElse(0)
+                      / 60
+                      / gpu.targetInvocationsPerInstance());
+      if (needed > gpu.maxInstances()) {
+        est.assume(
+            "WARNING target "
+                + gpu.name()
+                + " variant "
+                + v.name()
+                + ": the traffic needs up to "
+                + needed
+                + " instances but maxInstances is "
+                + gpu.maxInstances()
+                + "; priced at the cap, which could not serve it");
+      }
+      est.assume(
+          "target "
+              + gpu.name()
+              + " variant "
+              + v.name()
+              + " ("
+              + num(BigDecimal.valueOf(share * 100))
+              + "% of its requests): "
+              + num(BigDecimal.valueOf(instances))
+              + " "
+              + gpu.instanceType()
+              + " on average (autoscaling "
+              + gpu.minInstances()
+              + "-"
+              + gpu.maxInstances()
+              + " at "
+              + gpu.targetInvocationsPerInstance()
+              + " invocations/instance/minute)");
     }
-    double instances = instanceHoursPerDay / 24;
-    est.sagemaker(gpu.instanceType(), instances, Traffic.HOURS_PER_MONTH);
     est.sagemakerData(
         gib(requests * traffic.requestBytes()), gib(requests * traffic.responseBytes()));
-    est.assume(
-        "target "
-            + gpu.name()
-            + ": "
-            + num(BigDecimal.valueOf(instances))
-            + " "
-            + gpu.instanceType()
-            + " on average (autoscaling "
-            + gpu.minInstances()
-            + "-"
-            + gpu.maxInstances()
-            + " at "
-            + gpu.targetInvocationsPerInstance()
-            + " invocations/instance/minute, peak "
-            + peak
-            + ")");
+  }
+
+  /** The mean instance count over a day of hourly request rates, clamped to min..max. */
+  static double averageInstances(List<Double> perHour, int min, int max, double targetPerMinute) {
+    double sum = 0;
+    for (double hourly : perHour) {
+      int needed = (int) Math.ceil(hourly / 60 / targetPerMinute);
+      sum += Math.min(max, Math.max(min, needed));
+    }
+    return sum / perHour.size();
   }
 
   private static double gib(double bytes) {

@@ -1,0 +1,84 @@
+package dev.snapserve.estimate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.snapserve.spec.DeploymentSpec;
+import dev.snapserve.spec.Target.Architecture;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+class ComparisonTest {
+  static final DeploymentSpec SPEC = DeploymentSpec.load(Path.of("..", "snapserve.yaml"));
+
+  static DeploymentSpec withGpuThroughput(int invocationsPerInstancePerMinute) throws Exception {
+    Path file = Path.of("..", "snapserve.yaml");
+    String yaml =
+        Files.readString(file)
+            .replace(
+                "targetInvocationsPerInstance: 1000",
+                "targetInvocationsPerInstance: " + invocationsPerInstancePerMinute);
+    return DeploymentSpec.parse(yaml, file.toAbsolutePath());
+  }
+
+  @Test
+  void atTheExamplesGpuThroughputLambdaStaysCheaper() {
+    // 1,000 invocations per instance-minute: every 43.8M requests a month add a $1,027.84 instance
+    Comparison c = Comparison.of(SPEC, 1e5, 1e10, 11);
+    assertThat(c.series())
+        .extracting(Comparison.Series::name)
+        .contains(
+            "Lambda arm64 2048 MB + HTTP API", "SageMaker ml.g5.xlarge autoscaled + HTTP API");
+    assertThat(c.breakEvens()).noneMatch(b -> b.cheaperAbove().startsWith("SageMaker ml.g5"));
+    assertThat(c.table()).contains("Break-even points").contains("requests/month");
+  }
+
+  @Test
+  void aBusyGpuEndpointBeatsLambdaAboveItsBreakEven() throws Exception {
+    // 120,000 invocations per instance-minute (2,000/s on one A10G)
+    Comparison c = Comparison.of(withGpuThroughput(120_000), 1e5, 1e10, 26);
+    Comparison.Series lambdaArm = c.series().get(0);
+    Comparison.Series gpu =
+        c.series().stream().filter(s -> s.name().startsWith("SageMaker ml.g5")).findFirst().get();
+    assertThat(lambdaArm.monthlyUsd().getFirst()).isLessThan(gpu.monthlyUsd().getFirst());
+    assertThat(lambdaArm.monthlyUsd().getLast()).isGreaterThan(gpu.monthlyUsd().getLast());
+    Comparison.BreakEven be =
+        c.breakEvens().stream()
+            .filter(
+                b ->
+                    b.cheaperBelow().equals(lambdaArm.name())
+                        && b.cheaperAbove().equals(gpu.name()))
+            .findFirst()
+            .orElseThrow();
+    // Lambda costs ~$0.00000052 a request (12 ms x 2 GB arm64 + the request fee); the two
+    // variants' minimum instances ($2,055.68) plus data processed ($0.016/GB of 900 B a request)
+    // match that near 4 billion requests a month
+    assertThat(be.requestsPerMonth()).isBetween(3.5e9, 4.6e9);
+    Estimate lambdaAt =
+        new Estimator(PriceCatalog.load("us-east-1"))
+            .lambda(LambdaUsage.onDemand(2048, Architecture.ARM64, be.requestsPerMonth(), 12))
+            .api(Estimator.ApiType.HTTP, be.requestsPerMonth(), 600 / 1024.0)
+            .dataTransferOut(be.requestsPerMonth() * 300 / (double) (1L << 30), false)
+            .estimate();
+    assertThat(lambdaAt.total().subtract(be.monthlyUsd()).abs()).isLessThan(BigDecimal.ONE);
+  }
+
+  @Test
+  void chartIsARealPng() throws Exception {
+    byte[] png = Comparison.of(SPEC, 1e5, 1e9, 12).chartPng(900, 500);
+    BufferedImage img = ImageIO.read(new ByteArrayInputStream(png));
+    assertThat(img.getWidth()).isEqualTo(900);
+    assertThat(img.getHeight()).isEqualTo(500);
+  }
+
+  @Test
+  void rejectsAnEmptyRange() {
+    assertThatThrownBy(() -> Comparison.of(SPEC, 1e6, 1e5, 10))
+        .hasMessageContaining("0 < from < to");
+  }
+}
