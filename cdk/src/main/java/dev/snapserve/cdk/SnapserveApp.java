@@ -1,12 +1,12 @@
 package dev.snapserve.cdk;
 
+import dev.snapserve.estimate.EstimateException;
 import dev.snapserve.packager.PackageRequest;
 import dev.snapserve.packager.Packager;
 import dev.snapserve.packager.PackagerException;
 import dev.snapserve.packager.Progress;
 import dev.snapserve.spec.DeploymentSpec;
 import dev.snapserve.spec.ModelVersion;
-import dev.snapserve.estimate.EstimateException;
 import dev.snapserve.spec.SpecException;
 import dev.snapserve.spec.Target;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;

@@ -29,14 +29,23 @@ class EstimateCommandTest {
   }
 
   @Test
-  void estimatesTheSpecAsJsonAndWarnsAboutTheBudget() throws Exception {
+  void estimatesTheSpecAsJson() throws Exception {
     int code = run("estimate", "--spec", SPEC, "--format", "json");
     assertThat(code).as(err.toString()).isZero();
     JsonNode j = json();
     assertThat(j.get("currency").asText()).isEqualTo("USD");
-    assertThat(j.get("total").decimalValue()).isGreaterThan(new java.math.BigDecimal("400"));
+    assertThat(j.get("total").decimalValue()).isGreaterThan(new java.math.BigDecimal("2000"));
     assertThat(j.get("lineItems").size()).isGreaterThan(3);
     assertThat(j.get("catalog").get("region").asText()).isEqualTo("us-east-1");
+    assertThat(err.toString()).doesNotContain("budget"); // the example fits its 2500 USD
+  }
+
+  @Test
+  void warnsWhenTheSpecExceedsItsBudget(@TempDir Path tmp) throws Exception {
+    String yaml = Files.readString(Path.of(SPEC));
+    Path spec = tmp.resolve("snapserve.yaml");
+    Files.writeString(spec, yaml.replaceFirst("monthlyUsd: \\d+", "monthlyUsd: 400"));
+    assertThat(run("estimate", "--spec", spec.toString())).as(err.toString()).isZero();
     assertThat(err.toString()).contains("exceeds the spec's budget of $400");
   }
 
