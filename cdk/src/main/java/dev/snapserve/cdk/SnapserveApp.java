@@ -1,6 +1,5 @@
 package dev.snapserve.cdk;
 
-import dev.snapserve.estimate.EstimateException;
 import dev.snapserve.packager.PackageRequest;
 import dev.snapserve.packager.Packager;
 import dev.snapserve.packager.PackagerException;
@@ -44,8 +43,7 @@ public final class SnapserveApp {
     } catch (SpecException
         | LambdaArtifactException
         | PackagerException
-        | EstimateException
-        | IllegalArgumentException e) {
+        | IllegalArgumentException e) { // includes EstimateException
       System.err.println("snapserve-cdk: " + e.getMessage());
       System.exit(2);
     }
