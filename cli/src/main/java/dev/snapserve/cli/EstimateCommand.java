@@ -122,7 +122,7 @@ final class EstimateCommand implements Callable<Integer> {
     @Option(
         names = "--format",
         defaultValue = "table",
-        description = "table, markdown, csv or json (default: ${DEFAULT-VALUE}).")
+        description = "table, markdown, csv, json or html (default: ${DEFAULT-VALUE}).")
     String format;
 
     @Option(
@@ -377,7 +377,19 @@ final class EstimateCommand implements Callable<Integer> {
     @Option(names = "--chart", description = "Write a PNG line chart to this file.")
     Path chart;
 
-    @Option(names = "--force", description = "Replace an existing --chart file.")
+    @Option(
+        names = "--format",
+        defaultValue = "table",
+        description =
+            "table, or html: one page with the chart embedded (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(
+        names = "--html",
+        description = "Also write the HTML report (chart embedded) to this file.")
+    Path html;
+
+    @Option(names = "--force", description = "Replace an existing --chart or --html file.")
     boolean force;
 
     @Override
@@ -385,13 +397,25 @@ final class EstimateCommand implements Callable<Integer> {
       if (chart != null && !chart.getFileName().toString().toLowerCase().endsWith(".png")) {
         throw new IllegalArgumentException("--chart " + chart + ": only .png charts are supported");
       }
+      if (!format.equals("table") && !format.equals("html")) {
+        throw new IllegalArgumentException(
+            "--format '" + format + "' is not one of table, html (for estimate compare)");
+      }
       Comparison c = Comparison.of(DeploymentSpec.load(spec), from, to, points);
-      parent.out.print(c.table());
+      parent.out.print(format.equals("html") ? EstimateReport.html(c, 1000, 600) : c.table());
+      // with the page on stdout, "wrote" lines go to stderr so `> report.html` stays one page
+      PrintStream status = format.equals("html") ? parent.err : parent.out;
+      if (html != null) {
+        String page = EstimateReport.html(c, 1000, 600);
+        AtomicFiles.checkNotInput(html, spec);
+        AtomicFiles.write(html, force, tmp -> Files.writeString(tmp, page, StandardCharsets.UTF_8));
+        status.println("wrote " + html);
+      }
       if (chart != null) {
         byte[] png = c.chartPng(1000, 600);
         AtomicFiles.checkNotInput(chart, spec);
         AtomicFiles.write(chart, force, tmp -> Files.write(tmp, png));
-        parent.out.println("wrote " + chart);
+        status.println("wrote " + chart);
       }
       return 0;
     }

@@ -208,6 +208,47 @@ class EstimateCommandTest {
   }
 
   @Test
+  void htmlReportsForTheSpecAWhatIfAndCompare(@TempDir Path dir) throws Exception {
+    Path page = dir.resolve("cost.html");
+    assertThat(run("estimate", "--spec", SPEC, "--format", "html", "-o", page.toString()))
+        .as(err.toString())
+        .isZero();
+    assertThat(Files.readString(page))
+        .startsWith("<!DOCTYPE html>")
+        .contains("<strong>$2,063.15 USD</strong>")
+        .contains("<td class=\"formula\">");
+
+    out.reset();
+    assertThat(run("estimate", "api", "--requests", "216000000", "--format", "html")).isZero();
+    assertThat(out.toString()).contains("<strong>$216.00 USD</strong>");
+
+    out.reset();
+    Path compare = dir.resolve("compare.html");
+    int code =
+        run(
+            "estimate",
+            "compare",
+            "--spec",
+            SPEC,
+            "--points",
+            "5",
+            "--format",
+            "html",
+            "--html",
+            compare.toString());
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .startsWith("<!DOCTYPE html>")
+        .endsWith("</html>\n")
+        .contains("<img src=\"data:image/png;base64,iVBORw0KGgo"); // the PNG signature
+    assertThat(err.toString()).contains("wrote " + compare);
+    assertThat(Files.readString(compare)).contains("<h2>Break-even points</h2>");
+
+    assertThat(run("estimate", "compare", "--spec", SPEC, "--format", "csv")).isEqualTo(2);
+    assertThat(err.toString()).contains("--format 'csv' is not one of table, html");
+  }
+
+  @Test
   void pricesATemplateWithAUsageFileAndWritesAStub(@TempDir Path dir) throws Exception {
     String template =
         Path.of(

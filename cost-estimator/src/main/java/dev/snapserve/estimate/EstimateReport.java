@@ -6,26 +6,34 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snapserve.estimate.internal.Fmt;
+import dev.snapserve.estimate.internal.Html;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 
-/** Renders an {@link Estimate} as a text table, Markdown, CSV or JSON. */
+/**
+ * Renders an {@link Estimate} as a text table, Markdown, CSV, JSON or a self-contained HTML page,
+ * and a {@link Comparison} as HTML with its chart embedded.
+ */
 public final class EstimateReport {
   /** Output formats of {@code snapserve estimate --format}. */
   public enum Format {
     TABLE,
     MARKDOWN,
     CSV,
-    JSON;
+    JSON,
+    HTML;
 
-    /** Parses {@code table|markdown|csv|json}. */
+    /** Parses {@code table|markdown|csv|json|html}. */
     public static Format parse(String s) {
       try {
         return valueOf(s.toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new EstimateException("format '" + s + "' is not one of table, markdown, csv, json");
+        throw new EstimateException(
+            "format '" + s + "' is not one of table, markdown, csv, json, html");
       }
     }
   }
@@ -46,6 +54,7 @@ public final class EstimateReport {
       case MARKDOWN -> markdown(e);
       case CSV -> csv(e);
       case JSON -> json(e);
+      case HTML -> html(e);
     };
   }
 
@@ -154,6 +163,100 @@ public final class EstimateReport {
     }
     sb.append(quote("Total")).append(",,,,,").append(e.total().toPlainString()).append(",\n");
     return sb.toString();
+  }
+
+  /** One HTML page: the line items with their formulas, the total, assumptions and catalog. */
+  private static String html(Estimate e) {
+    String total = Fmt.usd(e.total()) + " " + e.currency();
+    StringBuilder b = new StringBuilder("<h1>Monthly cost estimate</h1>\n");
+    b.append("<p class=\"total\">Total: <strong>")
+        .append(Html.escape(total))
+        .append("</strong> per month</p>\n<table>\n<thead><tr>");
+    for (int c = 0; c < HEADER.length; c++) {
+      b.append(c >= 2 && c <= 4 ? "<th class=\"num\">" : "<th>")
+          .append(Html.escape(HEADER[c]))
+          .append("</th>");
+    }
+    b.append("</tr></thead>\n<tbody>\n");
+    for (String[] r : rows(e)) {
+      b.append("<tr>");
+      for (int c = 0; c < r.length; c++) {
+        String cls = c >= 2 && c <= 4 ? " class=\"num\"" : c == 5 ? " class=\"formula\"" : "";
+        b.append("<td").append(cls).append('>').append(Html.escape(r[c])).append("</td>");
+      }
+      b.append("</tr>\n");
+    }
+    b.append("</tbody>\n<tfoot><tr><th colspan=\"4\">Total</th><td class=\"num\">")
+        .append(Html.escape(Fmt.usd(e.total())))
+        .append("</td><td></td></tr></tfoot>\n</table>\n")
+        .append(
+            "<p>Line costs are shown rounded; the total is their exact sum, rounded once.</p>\n");
+    if (!e.assumptions().isEmpty()) {
+      b.append("<h2>Assumptions</h2>\n<ul>\n");
+      e.assumptions().forEach(a -> b.append("<li>").append(Html.escape(a)).append("</li>\n"));
+      b.append("</ul>\n");
+    }
+    b.append("<h2>Prices</h2>\n<p>")
+        .append(
+            Html.escape(
+                e.catalog().region()
+                    + " catalog dated "
+                    + e.catalog().date()
+                    + " ("
+                    + e.catalog().source()
+                    + ")"))
+        .append("</p>\n");
+    return Html.page("snapserve estimate: " + total + " a month", b.toString());
+  }
+
+  /**
+   * {@code estimate compare} as one self-contained HTML page: the chart as an embedded base64 PNG
+   * ({@link Comparison#chartPng}), the costs by traffic and the break-even points.
+   */
+  public static String html(Comparison c, int width, int height) {
+    String png = Base64.getEncoder().encodeToString(c.chartPng(width, height));
+    StringBuilder b = new StringBuilder("<h1>Monthly cost by traffic</h1>\n");
+    b.append("<p>")
+        .append(Html.escape(c.region() + ", USD per month, uniform traffic, no free tier."))
+        .append("</p>\n<img src=\"data:image/png;base64,")
+        .append(png)
+        .append("\" width=\"")
+        .append(width)
+        .append("\" height=\"")
+        .append(height)
+        .append("\" alt=\"")
+        .append(Html.escape("Monthly cost of each serving option by requests a month (log-log)"))
+        .append("\"/>\n<table>\n<thead><tr><th class=\"num\">requests/month</th>");
+    for (Comparison.Series s : c.series()) {
+      b.append("<th class=\"num\">").append(Html.escape(s.name())).append("</th>");
+    }
+    b.append("</tr></thead>\n<tbody>\n");
+    for (int i = 0; i < c.requestsPerMonth().size(); i++) {
+      b.append("<tr><td class=\"num\">")
+          .append(Fmt.num(BigDecimal.valueOf(Math.round(c.requestsPerMonth().get(i)))))
+          .append("</td>");
+      for (Comparison.Series s : c.series()) {
+        b.append("<td class=\"num\">").append(Fmt.usd(s.monthlyUsd().get(i))).append("</td>");
+      }
+      b.append("</tr>\n");
+    }
+    b.append("</tbody>\n</table>\n<h2>Break-even points</h2>\n<ul>\n");
+    if (c.breakEvens().isEmpty()) b.append("<li>none in this range</li>\n");
+    for (Comparison.BreakEven be : c.breakEvens()) {
+      String text =
+          String.format(
+              "%s requests/month (%s): %s is cheaper below, %s above%s",
+              Fmt.num(BigDecimal.valueOf(Math.round(be.requestsPerMonth()))),
+              Fmt.usd(be.monthlyUsd()),
+              be.cheaperBelow(),
+              be.cheaperAbove(),
+              be.cheapestChanges() ? " (the cheapest option changes here)" : "");
+      b.append(be.cheapestChanges() ? "<li><strong>" : "<li>")
+          .append(Html.escape(text))
+          .append(be.cheapestChanges() ? "</strong></li>\n" : "</li>\n");
+    }
+    b.append("</ul>\n");
+    return Html.page("snapserve estimate compare (" + c.region() + ")", b.toString());
   }
 
   private static void footer(Estimate e, StringBuilder sb, String bullet) {
