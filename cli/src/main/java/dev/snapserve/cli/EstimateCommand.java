@@ -10,6 +10,7 @@ import dev.snapserve.estimate.GcfUsage;
 import dev.snapserve.estimate.LambdaUsage;
 import dev.snapserve.estimate.PriceCatalog;
 import dev.snapserve.estimate.SpecEstimator;
+import dev.snapserve.estimate.SpecUsage;
 import dev.snapserve.estimate.TemplateEstimator;
 import dev.snapserve.packager.internal.AtomicFiles;
 import dev.snapserve.spec.DeploymentSpec;
@@ -50,7 +51,13 @@ final class EstimateCommand implements Callable<Integer> {
       description = "A synthesized CloudFormation template (cdk.out/STACK.template.json) to price.")
   Path template;
 
-  @Option(names = "--usage", description = "Usage file (YAML) keyed by the template's logical ids.")
+  @Option(
+      names = "--usage",
+      description = {
+        "Usage file (YAML): with --template keyed by logical ids; with --spec overrides of the",
+        "traffic profile (requestsPerMonth|requestsPerHour, requestBytes, responseBytes,",
+        "durationMs, targets: {NAME: {durationMs}})."
+      })
   Path usage;
 
   @Option(
@@ -83,8 +90,9 @@ final class EstimateCommand implements Callable<Integer> {
               + " sagemaker, gcf, compare");
     }
     DeploymentSpec s = DeploymentSpec.load(spec);
-    Estimate e = SpecEstimator.estimate(s);
-    output.print(out, e, spec);
+    Estimate e = SpecEstimator.estimate(s, usage == null ? SpecUsage.NONE : SpecUsage.read(usage));
+    if (usage == null) output.print(out, e, spec);
+    else output.print(out, e, spec, usage);
     s.budgetMonthlyUsd()
         .ifPresent(
             budget -> {

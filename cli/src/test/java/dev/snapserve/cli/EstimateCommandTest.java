@@ -208,6 +208,25 @@ class EstimateCommandTest {
   }
 
   @Test
+  void specUsageFileOverridesTheTrafficAndRejectsBadValues(@TempDir Path dir) throws Exception {
+    Path usage = Files.writeString(dir.resolve("usage.yaml"), "requestsPerMonth: 10000000\n");
+    assertThat(run("estimate", "--spec", SPEC, "--usage", usage.toString(), "--format", "json"))
+        .as(err.toString())
+        .isZero();
+    assertThat(json().get("assumptions").toString())
+        .contains("traffic: 10,000,000 requests a month");
+
+    Files.writeString(usage, "requestsPerMonth: 10000000\ndurationMs: -3\n");
+    assertThat(run("estimate", "--spec", SPEC, "--usage", usage.toString())).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo("snapserve: " + usage + ": durationMs must be a non-negative number, got -3\n");
+    err.reset();
+    Files.writeString(usage, "requests: 5\n");
+    assertThat(run("estimate", "--spec", SPEC, "--usage", usage.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("requests is not a usage key");
+  }
+
+  @Test
   void htmlReportsForTheSpecAWhatIfAndCompare(@TempDir Path dir) throws Exception {
     Path page = dir.resolve("cost.html");
     assertThat(run("estimate", "--spec", SPEC, "--format", "html", "-o", page.toString()))

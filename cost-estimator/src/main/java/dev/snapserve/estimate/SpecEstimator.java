@@ -23,8 +23,15 @@ public final class SpecEstimator {
 
   /** The monthly estimate of {@code spec} in its region's catalog; no free tier. */
   public static Estimate estimate(DeploymentSpec spec) {
+    return estimate(spec, SpecUsage.NONE);
+  }
+
+  /** The same under {@code usage}'s overrides of the spec's traffic profile. */
+  public static Estimate estimate(DeploymentSpec spec, SpecUsage usage) {
+    usage.checkTargets(spec);
     Estimator est = new Estimator(PriceCatalog.load(spec.region()));
-    Traffic traffic = spec.traffic();
+    Traffic traffic = usage.apply(spec.traffic());
+    if (usage.source() != null) est.assume(usage.describe());
     double monthly = traffic.requestsPerMonth();
     est.assume(
         "traffic: "
@@ -46,11 +53,24 @@ public final class SpecEstimator {
     for (Target target : spec.targets().values()) {
       double percent = percentByTarget.getOrDefault(target.name(), 0.0);
       double requests = monthly * percent / 100;
+      Double own = usage.durationMsByTarget().get(target.name());
+      double durationMs = own != null ? own : traffic.durationMs();
+      if (own != null) {
+        est.assume(
+            "target "
+                + target.name()
+                + ": "
+                + num(BigDecimal.valueOf(own))
+                + " ms in the model"
+                + (target instanceof Target.GpuEndpoint
+                    ? " (does not change the price of instance-hours)"
+                    : ""));
+      }
       switch (target) {
-        case Target.Lambda fn -> lambda(est, fn, requests, traffic);
+        case Target.Lambda fn -> lambda(est, fn, requests, durationMs);
         case Target.GpuEndpoint gpu -> gpu(est, gpu, requests, percent, traffic);
         case Target.ServerlessEndpoint sls -> {
-          est.sagemakerServerless(sls.memoryMiB(), requests, traffic.durationMs());
+          est.sagemakerServerless(sls.memoryMiB(), requests, durationMs);
           est.sagemakerData(
               gib(requests * traffic.requestBytes()), gib(requests * traffic.responseBytes()));
           if (sls.provisionedConcurrency() > 0) {
@@ -76,19 +96,16 @@ public final class SpecEstimator {
     return est.estimate();
   }
 
-  private static void lambda(Estimator est, Target.Lambda fn, double requests, Traffic traffic) {
+  private static void lambda(Estimator est, Target.Lambda fn, double requests, double durationMs) {
     LambdaUsage u =
-        LambdaUsage.onDemand(fn.memoryMiB(), fn.architecture(), requests, traffic.durationMs())
+        LambdaUsage.onDemand(fn.memoryMiB(), fn.architecture(), requests, durationMs)
             .withEphemeralMiB(fn.ephemeralStorageMiB());
     if (fn.provisionedConcurrency() > 0) {
       u =
           LambdaUsage.onDemand(fn.memoryMiB(), fn.architecture(), 0, 0)
               .withEphemeralMiB(fn.ephemeralStorageMiB())
               .withProvisioned(
-                  fn.provisionedConcurrency(),
-                  Traffic.HOURS_PER_MONTH,
-                  requests,
-                  traffic.durationMs());
+                  fn.provisionedConcurrency(), Traffic.HOURS_PER_MONTH, requests, durationMs);
       est.assume(
           "target "
               + fn.name()
