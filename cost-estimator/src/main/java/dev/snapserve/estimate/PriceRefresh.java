@@ -168,9 +168,16 @@ public final class PriceRefresh {
     try {
       client.getProductsPaginator(req).priceList().forEach(s -> out.add(PriceListProduct.parse(s)));
     } catch (SdkException e) {
-      // no credentials, no network, access denied: the user's to fix, in one line
-      throw new EstimateException(
-          "Price List Query API (GetProducts " + serviceCode + "): " + e.getMessage());
+      // no credentials, no network, access denied: the user's to fix, in one short line
+      String msg = String.valueOf(e.getMessage());
+      if (msg.startsWith("Unable to load credentials")) {
+        msg =
+            "no AWS credentials (set AWS_PROFILE or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY;"
+                + " the caller needs pricing:GetProducts)";
+      } else if (msg.length() > 300) {
+        msg = msg.substring(0, 300) + "...";
+      }
+      throw new EstimateException("Price List Query API (GetProducts " + serviceCode + "): " + msg);
     }
     return out;
   }

@@ -41,6 +41,7 @@ class PriceRefreshIT {
   HttpServer server;
   PricingClient client;
   final List<Request> requests = new CopyOnWriteArrayList<>();
+  volatile boolean deny;
 
   @BeforeEach
   void start() throws IOException {
@@ -80,7 +81,13 @@ class PriceRefreshIT {
       try (InputStream in =
           PriceRefreshIT.class.getResourceAsStream(
               "/pricelist/" + service + "-" + page + ".json")) {
-        if (!"AWSPriceListService.GetProducts".equals(target) || in == null) {
+        if (deny) {
+          status = 400;
+          out =
+              ("{\"__type\":\"AccessDeniedException\",\"Message\":\"User: arn:aws:iam::123456789012:user/ci"
+                      + " is not authorized to perform: pricing:GetProducts\"}")
+                  .getBytes(StandardCharsets.UTF_8);
+        } else if (!"AWSPriceListService.GetProducts".equals(target) || in == null) {
           status = 400;
           out =
               ("{\"__type\":\"InvalidParameterException\",\"Message\":\"no recorded page "
@@ -177,6 +184,17 @@ class PriceRefreshIT {
             .orElseThrow();
     assertThat(transfer.path("Filters").toString())
         .contains("\"Field\":\"fromRegionCode\"", "\"Value\":\"AWS Outbound\"");
+  }
+
+  @Test
+  void anAwsErrorIsOneLineNamingTheCall() {
+    deny = true;
+    assertThatThrownBy(() -> PriceRefresh.refresh("us-east-1", client, TODAY))
+        .isInstanceOf(EstimateException.class)
+        .hasMessageStartingWith("Price List Query API (GetProducts AWSLambda): ")
+        .hasMessageContaining("is not authorized to perform: pricing:GetProducts")
+        .message()
+        .doesNotContain("\n");
   }
 
   @Test
