@@ -1,9 +1,13 @@
 package dev.snapserve.cdk;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapserve.cdk.internal.LambdaZipMerger;
 import dev.snapserve.spec.DeploymentSpec;
 import dev.snapserve.spec.ModelVersion;
 import dev.snapserve.spec.Target;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +15,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * Where the app gets the Lambda zip of each Lambda target: the seam to the packager. The zip holds
@@ -69,7 +75,8 @@ public interface LambdaArtifacts {
       List<String> missing = new ArrayList<>();
       for (ModelVersion v : versions) {
         Path zip = v.packaged() ? v.bundle() : dist.resolve(packagedName(v, target));
-        if (Files.isRegularFile(zip)) {
+        boolean stale = !v.packaged() && Files.isRegularFile(zip) && !builtFrom(zip, v.bundle());
+        if (Files.isRegularFile(zip) && !stale) {
           inputs.put(v, zip);
         } else if (!v.packaged() && packager != null) {
           log.println(
@@ -80,13 +87,15 @@ public interface LambdaArtifacts {
                   + ") for Lambda "
                   + target.architecture().id()
                   + " -> "
-                  + shown(zip));
+                  + shown(zip)
+                  + (stale ? " (the zip there was built from another model)" : ""));
           inputs.put(v, packager.pack(v, target.architecture(), dist));
         } else if (v.packaged()) {
           missing.add(v.ref() + ": its artifact " + zip + " does not exist");
         } else {
           missing.add(
-              "./snapserve package "
+              (stale ? "(stale: " + shown(zip) + " holds another model) " : "")
+                  + "./snapserve package "
                   + shown(v.bundle())
                   + " --name "
                   + v.model()
@@ -95,7 +104,8 @@ public interface LambdaArtifacts {
                   + " --target lambda --arch "
                   + target.architecture().id()
                   + " -o "
-                  + shown(dist));
+                  + shown(dist)
+                  + (stale ? " --force" : ""));
         }
       }
       if (!missing.isEmpty()) {
@@ -111,6 +121,30 @@ public interface LambdaArtifacts {
       }
       return LambdaZipMerger.merge(inputs, dist.resolve(fileName(spec, target)));
     };
+  }
+
+  /**
+   * Whether {@code zip} was packaged from the bundle's current model: the packager records the
+   * source model's SHA-256 in the zip's manifest (its own model may be optimized or quantized).
+   */
+  private static boolean builtFrom(Path zip, Path bundleDir) {
+    ObjectMapper json = new ObjectMapper();
+    try (ZipFile z = new ZipFile(zip.toFile())) {
+      ZipEntry entry = z.getEntry("model/manifest.json");
+      if (entry == null) return false;
+      JsonNode packaged;
+      try (InputStream in = z.getInputStream(entry)) {
+        packaged = json.readTree(in);
+      }
+      JsonNode bundle = json.readTree(bundleDir.resolve("manifest.json").toFile());
+      return packaged
+          .path("provenance")
+          .path("sourceSha256")
+          .asText("")
+          .equals(bundle.path("model").path("sha256").asText());
+    } catch (IOException e) {
+      return false; // unreadable: build it again
+    }
   }
 
   /** Relative to the working directory when below it: commands to paste. */

@@ -68,6 +68,7 @@ public final class SnapserveApp {
             .version(v.version())
             .arch(PackageRequest.Arch.parse(arch.id()))
             .outputDir(dist)
+            .force(true) // only called for a zip that is missing or stale
             .build();
     return Packager.pack(request, Progress.NONE).artifact();
   }

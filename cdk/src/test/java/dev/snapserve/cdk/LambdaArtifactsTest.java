@@ -3,6 +3,7 @@ package dev.snapserve.cdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapserve.spec.DeploymentSpec;
 import dev.snapserve.spec.ModelVersion;
 import dev.snapserve.spec.Target;
@@ -41,11 +42,29 @@ class LambdaArtifactsTest {
 
   /** What {@code snapserve package --target lambda} writes: lib/ + model/. */
   static void packagerZip(Path zip, String version, String runtimeJar) throws IOException {
+    packagerZip(zip, version, runtimeJar, sourceSha256(version));
+  }
+
+  /** The SHA-256 of the example spec's bundle model for {@code digits@version}. */
+  static String sourceSha256(String version) throws IOException {
+    Path manifest = spec.models().get("digits").get(version).bundle().resolve("manifest.json");
+    return new ObjectMapper().readTree(manifest.toFile()).path("model").path("sha256").asText();
+  }
+
+  static void packagerZip(Path zip, String version, String runtimeJar, String sourceSha256)
+      throws IOException {
     Map<String, String> entries =
         Map.of(
-            "lib/snapserve-aws-lambda.jar", runtimeJar,
-            "model/manifest.json", "{\"name\":\"digits\",\"version\":\"" + version + "\"}",
-            "model/model.onnx", "onnx-" + version);
+            "lib/snapserve-aws-lambda.jar",
+            runtimeJar,
+            "model/manifest.json",
+            "{\"name\":\"digits\",\"version\":\""
+                + version
+                + "\",\"provenance\":{\"sourceSha256\":\""
+                + sourceSha256
+                + "\"}}",
+            "model/model.onnx",
+            "onnx-" + version);
     try (OutputStream out = Files.newOutputStream(zip);
         ZipOutputStream z = new ZipOutputStream(out)) {
       for (var e : entries.entrySet()) {
@@ -136,5 +155,40 @@ class LambdaArtifactsTest {
     try (ZipFile zip = new ZipFile(merged.toFile())) {
       assertThat(zip.getEntry("models/digits/3/model.onnx")).isNotNull();
     }
+  }
+
+  @Test
+  void aZipBuiltFromAnotherModelIsRebuiltOrNamedAsStale() throws Exception {
+    for (String v : List.of("1", "2", "3")) {
+      packagerZip(dist.resolve("digits-" + v + "-lambda-arm64.zip"), v, "jar-bytes");
+    }
+    // digits@2's bundle changed since its zip was built
+    packagerZip(dist.resolve("digits-2-lambda-arm64.zip"), "2", "jar-bytes", "0".repeat(64));
+    assertThatThrownBy(() -> LambdaArtifacts.packaged(dist).zip(spec, fn, versions))
+        .isInstanceOf(LambdaArtifactException.class)
+        .hasMessageContaining("missing 1 of 3")
+        .hasMessageContaining("(stale: ")
+        .hasMessageContaining("--version 2 --target lambda --arch arm64 -o ")
+        .hasMessageContaining(" --force");
+
+    List<String> built = new ArrayList<>();
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    LambdaArtifacts.packaged(
+            dist,
+            (v, arch, out) -> {
+              built.add(v.ref().toString());
+              Path zip = out.resolve(LambdaArtifacts.packagedName(v, fn));
+              try {
+                packagerZip(zip, v.version(), "jar-bytes");
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+              return zip;
+            },
+            new PrintStream(log, true, StandardCharsets.UTF_8))
+        .zip(spec, fn, versions);
+    assertThat(built).containsExactly("digits@2");
+    assertThat(log.toString(StandardCharsets.UTF_8))
+        .contains("(the zip there was built from another model)");
   }
 }

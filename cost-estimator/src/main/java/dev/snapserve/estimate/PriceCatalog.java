@@ -91,7 +91,15 @@ public final class PriceCatalog {
   /** The on-demand hourly price of a SageMaker instance type (its name holds dots). */
   public BigDecimal instanceHourPrice(String instanceType) {
     JsonNode n = root.path("sagemaker").path("instanceHour").path(instanceType);
-    if (n.isMissingNode()) throw new IllegalStateException("no price for " + instanceType);
+    if (n.isMissingNode()) {
+      throw new EstimateException(
+          "no price for SageMaker instance type "
+              + instanceType
+              + " in the "
+              + region()
+              + " catalog; priced types: "
+              + instanceTypes());
+    }
     return new BigDecimal(n.asText());
   }
 

@@ -279,7 +279,8 @@ public final class EndpointImage {
             : PackageRequest.Arch.X86_64;
     // Jib fixes every file time in the image itself; the jars' entry times only need to be fixed
     for (RuntimeJars.Jar jar :
-        RuntimeJars.prepare(SERVER_ARTIFACT, arch, work.resolve("jars"), Instant.EPOCH, null)) {
+        RuntimeJars.prepare(
+            SERVER_ARTIFACT, arch, work.resolve("jars"), PackageRequest.DEFAULT_TIMESTAMP, null)) {
       String name = jar.fileName();
       Path source = jar.file();
       int kind = RuntimeJars.isOnnxRuntime(name) ? 1 : name.startsWith("snapserve-") ? 2 : 0;

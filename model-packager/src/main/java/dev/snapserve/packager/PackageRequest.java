@@ -280,6 +280,11 @@ public record PackageRequest(
     }
 
     public PackageRequest build() {
+      if ((verifyData != null || tolerance != null) && optimize == null && quantize == null) {
+        throw new PackagerException(
+            "--verify-data and --tolerance verify what --optimize or --quantize change; without"
+                + " either, the model is packaged as it is");
+      }
       Arch a = arch != null ? arch : target == Target.LAMBDA ? Arch.ARM64 : Arch.X86_64;
       Instant ts = timestamp != null ? timestamp : timestampFrom(System.getenv());
       return new PackageRequest(

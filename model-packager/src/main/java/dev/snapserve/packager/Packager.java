@@ -271,12 +271,18 @@ public final class Packager {
     Map<String, String> p = new LinkedHashMap<>();
     if (s.bundleManifest() != null) p.putAll(s.bundleManifest().provenance());
     else p.put("producer", producer(s.model()));
-    p.put("sourceModel", r.model().getFileName().toString());
+    p.put("sourceModel", sourceName(r.model()));
     p.put("sourceSha256", s.sha256());
     p.put("packager", VERSION);
     p.put("createdAt", r.timestamp().toString());
     p.putAll(r.provenance());
     return p;
+  }
+
+  /** The input's file or directory name ("." and "/" resolved): provenance, not a path. */
+  private static String sourceName(Path model) {
+    Path name = model.toAbsolutePath().normalize().getFileName();
+    return name == null ? "/" : name.toString();
   }
 
   private static String producer(Path model) {

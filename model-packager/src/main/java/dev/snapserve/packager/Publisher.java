@@ -248,8 +248,11 @@ public final class Publisher {
         throw new PackagerException("not a publishable bundle: " + e.getMessage(), e);
       }
       List<Path> files = bundleFiles(source);
-      return new Plan(
-          or(options.name(), m.name()), or(options.version(), m.version()), source, files);
+      String name = or(options.name(), m.name());
+      String version = or(options.version(), m.version());
+      checkSegment("name", name);
+      checkSegment("version", version);
+      return new Plan(name, version, source, files);
     }
     if (!Files.isRegularFile(source)) {
       throw new PackagerException(source + " does not exist");

@@ -114,14 +114,14 @@ public final class Verifier {
             long t0 = System.nanoTime();
             r = ref.run(in);
             long t1 = System.nanoTime();
-            c = cand.run(in);
+            c = runOrClose(cand, in, r);
             candNanos[i] = System.nanoTime() - t1;
             refNanos[i] = t1 - t0;
           } else {
             long t0 = System.nanoTime();
             c = cand.run(in);
             long t1 = System.nanoTime();
-            r = ref.run(in);
+            r = runOrClose(ref, in, c);
             refNanos[i] = System.nanoTime() - t1;
             candNanos[i] = t1 - t0;
           }
@@ -329,6 +329,17 @@ public final class Verifier {
       return Files.size(p);
     } catch (IOException e) {
       throw new PackagerException("cannot read " + p + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs {@code session}; closes the other model's result (native memory) when that fails. */
+  private static OrtSession.Result runOrClose(
+      OrtSession session, VerifyTensors.Sample in, OrtSession.Result other) throws OrtException {
+    try {
+      return session.run(in);
+    } catch (OrtException | RuntimeException e) {
+      other.close();
+      throw e;
     }
   }
 }

@@ -12,11 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -65,15 +61,7 @@ class ColdStartIT {
   @Test
   void theSdkIsLoadedWhenTheBundleComesFromS3() throws Exception {
     try (S3TestServer server = S3TestServer.start("cold");
-        S3Client s3 =
-            S3Client.builder()
-                .httpClient(UrlConnectionHttpClient.create())
-                .endpointOverride(server.endpoint())
-                .forcePathStyle(true)
-                .region(Region.of(S3TestServer.REGION))
-                .credentialsProvider(
-                    StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .build()) {
+        S3Client s3 = server.client()) {
       for (String f : List.of("model.onnx", "manifest.json")) {
         s3.putObject(
             b -> b.bucket("cold").key("digits/1/" + f),

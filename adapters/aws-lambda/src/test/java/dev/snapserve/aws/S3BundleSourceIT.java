@@ -23,11 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** SNAPSERVE_BUNDLE_URI against a real S3-compatible server (S3Mock) in this JVM, on loopback. */
@@ -41,15 +37,7 @@ class S3BundleSourceIT {
   @BeforeAll
   static void start() {
     server = S3TestServer.start(BUCKET);
-    s3 =
-        S3Client.builder()
-            .httpClient(UrlConnectionHttpClient.create())
-            .endpointOverride(server.endpoint())
-            .forcePathStyle(true)
-            .region(Region.of(S3TestServer.REGION))
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-            .build();
+    s3 = server.client();
   }
 
   @AfterAll

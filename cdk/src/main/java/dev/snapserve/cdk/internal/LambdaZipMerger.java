@@ -60,7 +60,10 @@ public final class LambdaZipMerger {
           ZipEntry z = it.nextElement();
           String name = z.getName();
           if (z.isDirectory()) continue;
-          if (name.startsWith("/") || name.contains("..") || name.contains("\\")) {
+          // zip-slip: absolute names and '..' segments (a name like lib/a..b.jar is fine)
+          if (name.startsWith("/")
+              || name.contains("\\")
+              || java.util.Arrays.asList(name.split("/")).contains("..")) {
             throw new LambdaArtifactException(e.getValue() + ": unsafe entry name '" + name + "'");
           }
           if (name.startsWith(BUNDLE)) {

@@ -183,11 +183,17 @@ public final class Archives {
 
   private static long parseOctal(Path archive, byte[] b, int off, int len) {
     String s = cString(b, off, len).trim();
+    long size;
     try {
-      return s.isEmpty() ? 0 : Long.parseLong(s, 8);
+      size = s.isEmpty() ? 0 : Long.parseLong(s, 8);
     } catch (NumberFormatException e) {
-      throw new PackagerException("archive " + archive + " is not a valid tar (bad size field)");
+      size = -1; // also base-256 sizes (over 8 GiB), which no bundle needs
     }
+    if (size < 0) {
+      throw new PackagerException(
+          "archive " + archive + " is not a valid tar (bad size field '" + s + "')");
+    }
+    return size;
   }
 
   private static boolean isZeroBlock(byte[] b) {

@@ -20,6 +20,9 @@ import java.util.zip.ZipOutputStream;
  * the Lambda runtime user).
  */
 public final class ReproducibleZip {
+  /** The earliest time a zip entry's DOS date-time field holds. */
+  private static final LocalDateTime DOS_EPOCH = LocalDateTime.of(1980, 1, 1, 0, 0, 2);
+
   private ReproducibleZip() {}
 
   /** An entry's content. */
@@ -44,6 +47,9 @@ public final class ReproducibleZip {
       OutputStream out, SequencedMap<String, Content> entries, Instant time, LongConsumer done)
       throws IOException {
     LocalDateTime local = LocalDateTime.ofInstant(time, ZoneOffset.UTC);
+    // DOS times start in 1980; for earlier ones ZipEntry adds an extended time computed in the
+    // JVM's default time zone, and the bytes would depend on where the build ran
+    if (local.isBefore(DOS_EPOCH)) local = DOS_EPOCH;
     long total = 0;
     ZipOutputStream zip = new ZipOutputStream(out);
     byte[] buf = new byte[1 << 16];

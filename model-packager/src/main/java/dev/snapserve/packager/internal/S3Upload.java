@@ -136,7 +136,25 @@ public final class S3Upload {
       return new Uploaded(key, size, HexFormat.of().formatHex(whole.digest()), parts.size());
     } finally {
       // an incomplete upload keeps its parts (and costs storage) until aborted
-      if (!completed) s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+      if (!completed) abortQuietly(s3, bucket, key, uploadId);
+    }
+  }
+
+  /** Aborts; a failure here must not hide the error that made the upload incomplete. */
+  private static void abortQuietly(S3Client s3, String bucket, String key, String uploadId) {
+    try {
+      s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+    } catch (RuntimeException e) {
+      System.err.println(
+          "snapserve: could not abort the multipart upload "
+              + uploadId
+              + " of s3://"
+              + bucket
+              + "/"
+              + key
+              + " ("
+              + e.getMessage()
+              + "); abort it or set a lifecycle rule to remove its parts");
     }
   }
 

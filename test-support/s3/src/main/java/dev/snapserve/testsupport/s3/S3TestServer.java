@@ -10,6 +10,11 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * A real S3-compatible server (Adobe S3Mock) running in this JVM, plain HTTP on 127.0.0.1 and a
@@ -63,6 +68,18 @@ public final class S3TestServer implements AutoCloseable {
   /** The plain-HTTP endpoint, e.g. {@code http://127.0.0.1:41234}. */
   public URI endpoint() {
     return URI.create("http://127.0.0.1:" + app.getHttpPort());
+  }
+
+  /** A new client for this server (path-style, any credentials); close it after use. */
+  public S3Client client() {
+    return S3Client.builder()
+        .httpClient(UrlConnectionHttpClient.create())
+        .endpointOverride(endpoint())
+        .forcePathStyle(true)
+        .region(Region.of(REGION))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .build();
   }
 
   /** Where S3Mock keeps the objects (tests may inspect, never rely on its layout). */
