@@ -71,6 +71,11 @@ final class EstimateCommand implements Callable<Integer> {
       description = "Price catalog region for --template (default: ${DEFAULT-VALUE}).")
   String region;
 
+  @Option(
+      names = "--catalog",
+      description = "Price with this catalog file (e.g. from `prices refresh`) for --spec.")
+  Path catalog;
+
   @Mixin Output output;
 
   private final PrintStream out;
@@ -83,6 +88,10 @@ final class EstimateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (template != null && catalog != null) {
+      throw new IllegalArgumentException(
+          "--catalog prices --spec and the what-ifs, not --template");
+    }
     if (template != null) return priceTemplate();
     if (spec == null) {
       throw new IllegalArgumentException(
@@ -90,9 +99,17 @@ final class EstimateCommand implements Callable<Integer> {
               + " sagemaker, gcf, compare");
     }
     DeploymentSpec s = DeploymentSpec.load(spec);
-    Estimate e = SpecEstimator.estimate(s, usage == null ? SpecUsage.NONE : SpecUsage.read(usage));
-    if (usage == null) output.print(out, e, spec);
-    else output.print(out, e, spec, usage);
+    SpecUsage u = usage == null ? SpecUsage.NONE : SpecUsage.read(usage);
+    Estimate e =
+        catalog == null
+            ? SpecEstimator.estimate(s, u)
+            : SpecEstimator.estimate(s, u, PriceCatalog.read(catalog));
+    output.print(
+        out,
+        e,
+        java.util.stream.Stream.of(spec, usage, catalog)
+            .filter(java.util.Objects::nonNull)
+            .toArray(Path[]::new));
     s.budgetMonthlyUsd()
         .ifPresent(
             budget -> {
@@ -174,11 +191,17 @@ final class EstimateCommand implements Callable<Integer> {
     @Option(names = "--free-tier", description = "Deduct the monthly free tier.")
     boolean freeTier;
 
+    @Option(
+        names = "--catalog",
+        description = "Price with this catalog file (e.g. from `prices refresh`; its region wins).")
+    Path catalog;
+
     abstract void price(Estimator est);
 
     @Override
     public Integer call() {
-      Estimator est = new Estimator(PriceCatalog.load(region));
+      Estimator est =
+          new Estimator(catalog != null ? PriceCatalog.read(catalog) : PriceCatalog.load(region));
       price(est);
       if (transferOutGb != 0) est.dataTransferOut(transferOutGb, freeTier);
       if (logsGb != 0) est.logs(logsGb);

@@ -89,6 +89,26 @@ class PricesCommandIT {
       assertThat(files).containsExactly(file); // no temp file left behind
     }
 
+    // the estimator prices with it: ml.g4dn.xlarge at the refreshed $0.7364 an hour
+    out.reset();
+    assertThat(
+            run(
+                "estimate",
+                "sagemaker",
+                "--instance-type",
+                "ml.g4dn.xlarge",
+                "--hours",
+                "100",
+                "--catalog",
+                file.toString(),
+                "--format",
+                "json"))
+        .as(err.toString())
+        .isZero();
+    JsonNode e = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+    assertThat(e.get("total").decimalValue()).isEqualByComparingTo("73.64");
+    assertThat(e.at("/catalog/date").asText()).isEqualTo(catalog.path("date").asText());
+
     // an existing catalog is not replaced without --force
     out.reset();
     assertThat(run("prices", "refresh", "--endpoint", endpoint(), "-o", file.toString()))

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -44,6 +45,50 @@ public final class PriceCatalog {
       throw new UncheckedIOException(e);
     }
   }
+
+  /**
+   * A catalog file in the shipped format, e.g. one written by {@code snapserve prices refresh}; an
+   * {@link EstimateException} naming the file when it is not JSON or lacks a section.
+   */
+  public static PriceCatalog read(Path file) {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(file.toFile());
+    } catch (IOException e) {
+      String msg = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+      throw new EstimateException("cannot read price catalog " + file + ": " + msg);
+    }
+    if (root == null || !root.isObject()) {
+      throw new EstimateException(file + " is not a price catalog (a JSON object)");
+    }
+    for (String key : SECTIONS) {
+      if (!root.has(key)) {
+        throw new EstimateException(
+            file + " is not a price catalog: it has no '" + key + "' (see prices show)");
+      }
+    }
+    if (!REGIONS.contains(root.path("region").asText())) {
+      throw new EstimateException(
+          file
+              + ": region '"
+              + root.path("region").asText()
+              + "' is not one of "
+              + String.join(", ", new TreeSet<>(REGIONS)));
+    }
+    return new PriceCatalog(root);
+  }
+
+  private static final List<String> SECTIONS =
+      List.of(
+          "region",
+          "date",
+          "source",
+          "lambda",
+          "apiGateway",
+          "sagemaker",
+          "cloudwatchLogs",
+          "dataTransferOut",
+          "cloudFunctions");
 
   public String region() {
     return root.path("region").asText();

@@ -28,8 +28,20 @@ public final class SpecEstimator {
 
   /** The same under {@code usage}'s overrides of the spec's traffic profile. */
   public static Estimate estimate(DeploymentSpec spec, SpecUsage usage) {
+    return estimate(spec, usage, PriceCatalog.load(spec.region()));
+  }
+
+  /** The same in {@code catalog} (e.g. a refreshed one), which must be of the spec's region. */
+  public static Estimate estimate(DeploymentSpec spec, SpecUsage usage, PriceCatalog catalog) {
     usage.checkTargets(spec);
-    Estimator est = new Estimator(PriceCatalog.load(spec.region()));
+    if (!catalog.region().equals(spec.region())) {
+      throw new EstimateException(
+          "the price catalog is for "
+              + catalog.region()
+              + " but the spec deploys to "
+              + spec.region());
+    }
+    Estimator est = new Estimator(catalog);
     Traffic traffic = usage.apply(spec.traffic());
     if (usage.source() != null) est.assume(usage.describe());
     double monthly = traffic.requestsPerMonth();
