@@ -23,6 +23,9 @@ import software.amazon.awscdk.Aspects;
  * <pre>npx cdk synth -c spec=snapserve.yaml</pre>
  */
 public final class SnapserveApp {
+  /** How jsii reports a failed construct validation. */
+  private static final String VALIDATION_FAILED = "ValidationFailedWithErrors:";
+
   private SnapserveApp() {}
 
   public static void main(String[] args) {
@@ -47,7 +50,15 @@ public final class SnapserveApp {
       System.err.println("snapserve-cdk: " + e.getMessage());
       System.exit(2);
     }
-    app.synth();
+    try {
+      app.synth();
+    } catch (RuntimeException e) {
+      // a failed validation (the budget, cdk-nag) is the user's to fix: its message, no trace
+      String m = String.valueOf(e.getMessage());
+      if (!m.startsWith(VALIDATION_FAILED)) throw e;
+      System.err.println("snapserve-cdk: " + m.substring(VALIDATION_FAILED.length()).strip());
+      System.exit(2);
+    }
   }
 
   /**
