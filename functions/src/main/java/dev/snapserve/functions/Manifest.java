@@ -22,6 +22,9 @@ public record Manifest(
 
   public static final int SCHEMA_VERSION = 1;
 
+  /** What a model name or version may be: they name files, S3 keys and routes. */
+  public static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]*";
+
   /** The model file inside the bundle and its integrity data. */
   public record ModelFile(String file, String sha256, long sizeBytes) {}
 

@@ -99,11 +99,11 @@ public record ModelBundle(Path directory, Manifest manifest) {
     if (m.schemaVersion() != Manifest.SCHEMA_VERSION) {
       throw loadError(where + ": unsupported schemaVersion " + m.schemaVersion() + " (expected 1)");
     }
-    if (m.name() == null || !m.name().matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
-      throw loadError(where + ": model name must match [A-Za-z0-9][A-Za-z0-9._-]*");
+    if (m.name() == null || !m.name().matches(Manifest.NAME_PATTERN)) {
+      throw loadError(where + ": model name must match " + Manifest.NAME_PATTERN);
     }
-    if (m.version() == null || !m.version().matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
-      throw loadError(where + ": model version must match [A-Za-z0-9][A-Za-z0-9._-]*");
+    if (m.version() == null || !m.version().matches(Manifest.NAME_PATTERN)) {
+      throw loadError(where + ": model version must match " + Manifest.NAME_PATTERN);
     }
     if (!"onnx".equals(m.format())) {
       throw loadError(where + ": unsupported format '" + m.format() + "' (expected onnx)");

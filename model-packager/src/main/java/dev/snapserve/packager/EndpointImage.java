@@ -24,14 +24,12 @@ import dev.snapserve.packager.internal.AtomicFiles;
 import dev.snapserve.packager.internal.Jlink;
 import dev.snapserve.packager.internal.RuntimeJars;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -152,7 +150,7 @@ public final class EndpointImage {
     } catch (IOException e) {
       throw new PackagerException("cannot build " + request.output() + ": " + e.getMessage(), e);
     } finally {
-      if (work != null) deleteTree(work);
+      if (work != null) AtomicFiles.deleteTree(work);
     }
   }
 
@@ -373,21 +371,5 @@ public final class EndpointImage {
 
   private static String mb(long bytes) {
     return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
-  }
-
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder())
-          .forEach(
-              p -> {
-                try {
-                  Files.delete(p);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
-    } catch (IOException | UncheckedIOException e) {
-      // best effort: a temporary directory
-    }
   }
 }

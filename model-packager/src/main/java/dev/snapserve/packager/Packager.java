@@ -28,7 +28,6 @@ public final class Packager {
   /** Recorded in every manifest's provenance. */
   public static final String VERSION = "snapserve-model-packager 0.1.0";
 
-  private static final String NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]*";
   private static final String MODEL_FILE = "model.onnx";
 
   private Packager() {}
@@ -226,14 +225,14 @@ public final class Packager {
     if (value == null) {
       throw new PackagerException("the model " + what + " is required for a bare ONNX file");
     }
-    if (!value.matches(NAME_PATTERN)) {
+    if (!value.matches(Manifest.NAME_PATTERN)) {
       throw new PackagerException(
           "model "
               + what
               + " '"
               + value
               + "' must match "
-              + NAME_PATTERN
+              + Manifest.NAME_PATTERN
               + " (it names files and routes)");
     }
   }

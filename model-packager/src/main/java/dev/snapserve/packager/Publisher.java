@@ -339,9 +339,9 @@ public final class Publisher {
   }
 
   private static void checkSegment(String what, String value) {
-    if (!value.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+    if (!value.matches(Manifest.NAME_PATTERN)) {
       throw new PackagerException(
-          "model " + what + " '" + value + "' must match [A-Za-z0-9][A-Za-z0-9._-]*");
+          "model " + what + " '" + value + "' must match " + Manifest.NAME_PATTERN);
     }
   }
 

@@ -112,7 +112,7 @@ public final class Quantizer {
     } catch (IOException e) {
       throw new PackagerException("cannot create a scratch directory: " + e.getMessage(), e);
     } finally {
-      if (dir != null) deleteTree(dir);
+      if (dir != null) AtomicFiles.deleteTree(dir);
     }
   }
 
@@ -137,15 +137,6 @@ public final class Quantizer {
                 e);
           }
         });
-  }
-
-  private static void deleteTree(Path dir) {
-    try (var files = Files.list(dir)) {
-      for (Path f : files.toList()) Files.deleteIfExists(f);
-      Files.deleteIfExists(dir);
-    } catch (IOException ignored) {
-      // a scratch directory under java.io.tmpdir
-    }
   }
 
   private static long size(Path p) {
