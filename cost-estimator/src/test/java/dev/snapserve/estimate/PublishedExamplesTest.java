@@ -2,19 +2,44 @@ package dev.snapserve.estimate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snapserve.estimate.Estimator.ApiType;
 import dev.snapserve.spec.Target.Architecture;
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The worked examples of AWS's and Google's pricing pages, reproduced to the cent with the shipped
- * us-east-1 catalog. Network access was not available when these were written: each example is
- * cited with its page and marked REMEMBERED (figures recalled from the page) or RECONSTRUCTED (the
- * page's scenario rebuilt from its rules; the page's printed total could not be checked).
+ * The worked examples of AWS's and Google's pricing pages, reproduced to the cent. Each is cited
+ * with its page and marked VERIFIED (inputs and printed total checked against a stored copy of the
+ * page, URL as the search tool returned it), SCENARIO VERIFIED (the stored copy confirms the inputs
+ * but is cut off before the figures, so the total is still as remembered), REMEMBERED (figures
+ * recalled from the page) or RECONSTRUCTED (the page's scenario rebuilt from its rules). No network
+ * access: the stored copies are the only pages checked.
  */
 class PublishedExamplesTest {
   static final PriceCatalog US_EAST_1 = PriceCatalog.load("us-east-1");
+
+  /** The x86 on-demand duration price the pre-2020 Lambda page prints: "$0.00001667 per GB-s". */
+  static final String ARCHIVED_LAMBDA_GB_S = "0.00001667";
+
+  @TempDir Path dir;
+
+  /**
+   * The shipped us-east-1 catalog with the first x86 duration tier at {@code price}: a page that
+   * predates the catalog prices its example with its own unit price.
+   */
+  PriceCatalog withX86FirstTier(String price) throws IOException {
+    ObjectNode root = (ObjectNode) US_EAST_1.json();
+    ObjectNode tier = (ObjectNode) root.at("/lambda/durationGbSecond/x86_64/0");
+    tier.put("price", price);
+    Path file = dir.resolve("us-east-1-archived-lambda.json");
+    new ObjectMapper().writeValue(file.toFile(), root);
+    return PriceCatalog.read(file);
+  }
 
   static Estimator estimator() {
     return new Estimator(US_EAST_1);
@@ -25,8 +50,11 @@ class PublishedExamplesTest {
   }
 
   /**
-   * https://aws.amazon.com/lambda/pricing/ "Example 1: Mobile application backend" (REMEMBERED): 3M
-   * requests, 120 ms, 1536 MB, x86: 540,000 GB-s x $0.0000166667 = $9.00 + 3M x $0.20/M = $0.60.
+   * https://aws.amazon.com/lambda/pricing/ "Example 1: Mobile application backend" (SCENARIO
+   * VERIFIED in part: the stored copy http://aws.amazon.com/lambda/pricing reads "a food ordering
+   * app ... your application processes three million reques[ts]" and is cut off there; 120 ms, 1536
+   * MB x86 and the figures are REMEMBERED): 540,000 GB-s x $0.0000166667 = $9.00 + 3M x $0.20/M =
+   * $0.60.
    */
   @Test
   void lambdaMobileBackendX86() {
@@ -37,7 +65,10 @@ class PublishedExamplesTest {
         "9.60");
   }
 
-  /** The same page's mobile backend with the free tier deducted (REMEMBERED): $2.33 + $0.40. */
+  /**
+   * The same page's mobile backend with the free tier deducted (REMEMBERED; not in the stored
+   * copy's excerpt): $2.33 + $0.40.
+   */
   @Test
   void lambdaMobileBackendX86WithFreeTier() {
     Estimate e =
@@ -50,23 +81,45 @@ class PublishedExamplesTest {
   }
 
   /**
-   * https://aws.amazon.com/lambda/pricing/ as archived before per-ms billing, "Example 2"
-   * (REMEMBERED; the stored copy confirms the scenario): 128 MB, 30M executions, 200 ms, free tier:
-   * 350,000 GB-s = $5.83 + 29M requests = $5.80 = $11.63.
+   * https://aws.amazon.com/lambda/pricing/ (stored copy of the page before per-ms billing),
+   * "Example 1" — VERIFIED: "512MB of memory ... executed it 3 million times in one month, and it
+   * ran for 1 second each time"; "1,100,000 * $0.00001667 = $18.34"; "2M * $0.2/M = $0.40"; "$18.34
+   * + $0.40 = $18.74 per month". The page prices with $0.00001667 per GB-s, our catalog with
+   * today's $0.0000166667, which gives $18.73: the test prices it with the page's unit price.
    */
   @Test
-  void lambdaArchivedExample2With128Mb() {
-    assertTotal(
-        estimator()
-            .lambda(
-                LambdaUsage.onDemand(128, Architecture.X86_64, 30_000_000, 200).withFreeTier(true))
-            .estimate(),
-        "11.63");
+  void lambdaArchivedExample1With512Mb() throws IOException {
+    LambdaUsage usage =
+        LambdaUsage.onDemand(512, Architecture.X86_64, 3_000_000, 1000).withFreeTier(true);
+    Estimate e = new Estimator(withX86FirstTier(ARCHIVED_LAMBDA_GB_S)).lambda(usage).estimate();
+    assertTotal(e, "18.74");
+    assertThat(e.lineItems().stream().mapToDouble(li -> li.quantity().doubleValue()))
+        .contains(2.0, 1_100_000.0); // million requests, GB-s
+    assertTotal(estimator().lambda(usage).estimate(), "18.73");
   }
 
   /**
-   * https://aws.amazon.com/lambda/pricing/ "Provisioned Concurrency Pricing", Example 1
-   * (REMEMBERED): 1024 MB, concurrency 1,000 for 2 hours, 1.2M executions of 1 s during it:
+   * The same stored copy, "Example 2" — SCENARIO VERIFIED: "128MB of memory ... executed it 30
+   * million times in one month, and it ran for 200ms each time"; the copy is cut off before its
+   * figures, so the total is REMEMBERED: 750,000 - 400,000 free = 350,000 GB-s x $0.00001667 =
+   * $5.83 + 29M requests x $0.20/M = $5.80 = $11.63 (priced with the page's unit price, as Example
+   * 1; the shipped catalog gives the same cent).
+   */
+  @Test
+  void lambdaArchivedExample2With128Mb() throws IOException {
+    LambdaUsage usage =
+        LambdaUsage.onDemand(128, Architecture.X86_64, 30_000_000, 200).withFreeTier(true);
+    assertTotal(
+        new Estimator(withX86FirstTier(ARCHIVED_LAMBDA_GB_S)).lambda(usage).estimate(), "11.63");
+    assertTotal(estimator().lambda(usage).estimate(), "11.63");
+  }
+
+  /**
+   * https://aws.amazon.com/lambda/pricing/ "Provisioned Concurrency Pricing", Example 1 (SCENARIO
+   * VERIFIED in part, only in a third-party copy of the page,
+   * https://bestmarketstore.com/aws-lambda-pricing-now-per-ms/: "1024MB ... Provisioned Concurrency
+   * on it for two hours. The concurrency ... 1,000", cut off there; the executions and figures are
+   * REMEMBERED): 1024 MB, concurrency 1,000 for 2 hours, 1.2M executions of 1 s during it:
    * 7,200,000 GB-s x $0.0000041667 = $30.00, requests $0.24, duration 1,200,000 GB-s x
    * $0.0000097222 = $11.67; total $41.91.
    */
@@ -82,8 +135,11 @@ class PublishedExamplesTest {
   }
 
   /**
-   * https://aws.amazon.com/api-gateway/pricing/ REST API example (REMEMBERED): 5 million calls with
-   * 3 KB responses: 5M x $3.50/M = $17.50 plus 14.31 GB out x $0.09 = $1.29; $18.79.
+   * https://aws.amazon.com/api-gateway/pricing/ REST API example (SCENARIO VERIFIED in the stored
+   * euro copy https://aws.eu/api-gateway/pricing: "five million API calls per month, with each API
+   * call returning responses of 3 kilobytes"; "3 KB * 5 million = 15 million/KB = 14.3 GB"; the
+   * stored aws.amazon.com copy is cut off before its examples, so the dollar figures are
+   * REMEMBERED): 5M x $3.50/M = $17.50 plus 14.31 GB out x $0.09 = $1.29; $18.79.
    */
   @Test
   void apiGatewayRestWithDataTransfer() {
@@ -103,9 +159,13 @@ class PublishedExamplesTest {
   }
 
   /**
-   * https://cloud.google.com/functions/pricing "Simple event-driven function" (REMEMBERED): 128 MB
-   * / 200 MHz, 10M invocations of 300 ms, no egress: invocations $3.20 + 375,000 GB-s (free) +
-   * 600,000 GHz-s - 200,000 free = $4.00; $7.20.
+   * https://cloud.google.com/functions/pricing "Simple event-driven function" (REMEMBERED; the
+   * stored copy
+   * http://web.archive.org./web/20210110062715/https://cloud.google.com/functions/pricing confirms
+   * the rules used — "First 2 million Free", "Beyond 2 million $0.40", "measured in 100ms
+   * increments" — but its excerpt ends before the examples): 128 MB / 200 MHz, 10M invocations of
+   * 300 ms, no egress: invocations $3.20 + 375,000 GB-s (free) + 600,000 GHz-s - 200,000 free =
+   * $4.00; $7.20.
    */
   @Test
   void cloudFunctionsSimpleEventDriven() {
@@ -113,9 +173,9 @@ class PublishedExamplesTest {
   }
 
   /**
-   * https://cloud.google.com/functions/pricing "Medium-complexity HTTP function" (REMEMBERED): 256
-   * MB / 400 MHz, 50M invocations of 500 ms, 5 KB egress each: $19.20 + $14.63 + $98.00 + $28.01 =
-   * $159.84.
+   * https://cloud.google.com/functions/pricing "Medium-complexity HTTP function" (REMEMBERED; rules
+   * as above, example not in the stored excerpt): 256 MB / 400 MHz, 50M invocations of 500 ms, 5 KB
+   * egress each: $19.20 + $14.63 + $98.00 + $28.01 = $159.84.
    */
   @Test
   void cloudFunctionsMediumHttp() {
