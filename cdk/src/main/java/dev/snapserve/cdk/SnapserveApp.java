@@ -80,6 +80,7 @@ public final class SnapserveApp {
             .arch(PackageRequest.Arch.parse(arch.id()))
             .outputDir(dist)
             .force(true) // only called for a zip that is missing or stale
+            .viaS3(true) // a CDK asset: uploaded to S3, so 250 MB unzipped is the limit
             .build();
     return Packager.pack(request, Progress.NONE).artifact();
   }

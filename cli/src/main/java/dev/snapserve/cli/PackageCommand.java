@@ -118,6 +118,14 @@ final class PackageCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Replace an existing artifact.")
   boolean force;
 
+  @Option(
+      names = "--via-s3",
+      description = {
+        "lambda: the zip is deployed through S3 (CDK, publish): only the 250 MB unzipped",
+        "limit applies, not the 50 MB one of a direct upload."
+      })
+  boolean viaS3;
+
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
 
@@ -152,7 +160,8 @@ final class PackageCommand implements Callable<Integer> {
             .labels(labels)
             .provenance(provenance)
             .outputDir(output)
-            .force(force);
+            .force(force)
+            .viaS3(viaS3);
     if (arch != null) b.arch(PackageRequest.Arch.parse(arch));
     if (optimize != null) b.optimize(Optimizer.Level.parse(optimize));
     if (quantize != null) b.quantize(QuantizeOptions.Mode.parse(quantize));

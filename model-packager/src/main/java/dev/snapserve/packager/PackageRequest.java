@@ -30,6 +30,8 @@ import java.util.Optional;
  * @param provenance extra provenance entries (e.g. training data, git commit)
  * @param outputDir where the artifact is written
  * @param force replace an existing artifact
+ * @param viaS3 lambda: the zip reaches Lambda through S3 (CDK assets, {@code publish}), so only the
+ *     250 MB unzipped limit applies, not the 50 MB one of a direct upload
  * @param timestamp every timestamp in the artifact (zip entries, manifest createdAt), so that the
  *     same inputs give the same bytes
  */
@@ -48,6 +50,7 @@ public record PackageRequest(
     Map<String, String> provenance,
     Path outputDir,
     boolean force,
+    boolean viaS3,
     Instant timestamp) {
 
   /**
@@ -139,6 +142,7 @@ public record PackageRequest(
         provenance,
         outputDir,
         force,
+        viaS3,
         timestamp);
   }
 
@@ -159,6 +163,7 @@ public record PackageRequest(
         provenance,
         outputDir,
         force,
+        viaS3,
         timestamp);
   }
 
@@ -202,6 +207,7 @@ public record PackageRequest(
     private final Map<String, String> provenance = new LinkedHashMap<>();
     private Path outputDir = Path.of("dist");
     private boolean force;
+    private boolean viaS3;
     private Instant timestamp;
 
     private Builder(Path model, Target target) {
@@ -274,6 +280,11 @@ public record PackageRequest(
       return this;
     }
 
+    public Builder viaS3(boolean viaS3) {
+      this.viaS3 = viaS3;
+      return this;
+    }
+
     public Builder timestamp(Instant timestamp) {
       this.timestamp = timestamp;
       return this;
@@ -302,6 +313,7 @@ public record PackageRequest(
           provenance,
           outputDir,
           force,
+          viaS3,
           ts);
     }
   }

@@ -77,6 +77,11 @@ public final class LambdaZip implements Deployable {
     }
     long zipped = Files.size(tmp);
     check("unzipped", unzipped, unzippedLimit, "Lambda's limit for unzipped code");
+    PackageResult.Limit unzippedLimitUse =
+        new PackageResult.Limit("unzipped", unzipped, unzippedLimit);
+    if (c.request().viaS3()) {
+      return new Built(zipped, unzipped, HANDLER, deployCommand(c), List.of(unzippedLimitUse));
+    }
     check("zipped", zipped, zippedLimit, "Lambda's limit for a directly uploaded zip");
     return new Built(
         zipped,
@@ -85,7 +90,7 @@ public final class LambdaZip implements Deployable {
         deployCommand(c),
         List.of(
             new PackageResult.Limit("zipped (direct upload)", zipped, zippedLimit),
-            new PackageResult.Limit("unzipped", unzipped, unzippedLimit)));
+            unzippedLimitUse));
   }
 
   private static void check(String what, long bytes, long limit, String name) {
@@ -93,8 +98,12 @@ public final class LambdaZip implements Deployable {
       throw new PackagerException(
           String.format(
               "the Lambda zip is %.1f MB %s, above %s (%.1f MB); use a smaller model (--optimize,"
-                  + " quantization) or the endpoint target",
-              bytes / 1048576.0, what, name, limit / 1048576.0));
+                  + " --quantize)%s or the endpoint target",
+              bytes / 1048576.0,
+              what,
+              name,
+              limit / 1048576.0,
+              what.equals("zipped") ? ", upload it through S3 (--via-s3)" : ""));
     }
   }
 
@@ -107,7 +116,11 @@ public final class LambdaZip implements Deployable {
         + " --handler "
         + HANDLER
         + " --memory-size 2048 --timeout 30 --snap-start ApplyOn=PublishedVersions"
-        + " --role ROLE_ARN --zip-file fileb://"
-        + c.artifact();
+        + " --role ROLE_ARN"
+        + (r.viaS3()
+            ? " --code S3Bucket=BUCKET,S3Key=KEY   # after: aws s3 cp "
+                + c.artifact()
+                + " s3://BUCKET/KEY"
+            : " --zip-file fileb://" + c.artifact());
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.snapserve.functions.Fixtures;
 import dev.snapserve.functions.Manifest;
 import dev.snapserve.packager.PackageRequest;
+import dev.snapserve.packager.PackageResult;
 import dev.snapserve.packager.PackagerException;
 import dev.snapserve.packager.Progress;
 import java.nio.file.Files;
@@ -49,6 +50,27 @@ class LambdaZipTest {
     try (Stream<Path> left = Files.list(out.getParent())) {
       assertThat(left).isEmpty();
     }
+    // through S3 only the unzipped limit applies
+    PackageRequest viaS3 =
+        PackageRequest.builder(bundle, PackageRequest.Target.LAMBDA)
+            .arch(PackageRequest.Arch.X86_64)
+            .outputDir(tmp.resolve("out"))
+            .viaS3(true)
+            .build();
+    Deployable.Built[] built = new Deployable.Built[1];
+    AtomicFiles.write(
+        out,
+        false,
+        t ->
+            built[0] =
+                new LambdaZip(1 << 20, 250L << 20)
+                    .build(
+                        new Deployable.Context(
+                            viaS3, bundle, manifest, out, tmp.resolve("work2"), Progress.NONE),
+                        t));
+    assertThat(built[0].artifactBytes()).isGreaterThan(1 << 20);
+    assertThat(built[0].limits()).extracting(PackageResult.Limit::what).containsExactly("unzipped");
+    assertThat(built[0].deployCommand()).contains("--code S3Bucket=BUCKET,S3Key=KEY");
   }
 
   @Test
