@@ -125,46 +125,32 @@ public record PackageRequest(
     provenance = provenance == null ? Map.of() : Map.copyOf(provenance);
   }
 
-  /** The same request for another input model. */
-  public PackageRequest withModel(Path other) {
-    return new PackageRequest(
-        other,
-        name,
-        version,
-        target,
-        arch,
-        optimize,
-        quantize,
-        verifyData,
-        tolerance,
-        baseImage,
-        labels,
-        provenance,
-        outputDir,
-        force,
-        viaS3,
-        timestamp);
+  /** The same request for another input model (tests). */
+  PackageRequest withModel(Path other) {
+    return toBuilder(other).build();
   }
 
   /** The same request with another name and version. */
   public PackageRequest withNames(String newName, String newVersion) {
-    return new PackageRequest(
-        model,
-        newName,
-        newVersion,
-        target,
-        arch,
-        optimize,
-        quantize,
-        verifyData,
-        tolerance,
-        baseImage,
-        labels,
-        provenance,
-        outputDir,
-        force,
-        viaS3,
-        timestamp);
+    return toBuilder(model).name(newName).version(newVersion).build();
+  }
+
+  private Builder toBuilder(Path newModel) {
+    return builder(newModel, target)
+        .name(name)
+        .version(version)
+        .arch(arch)
+        .optimize(optimize.orElse(null))
+        .quantize(quantize.orElse(null))
+        .verifyData(verifyData)
+        .tolerance(tolerance)
+        .baseImage(baseImage)
+        .labels(labels)
+        .provenance(provenance)
+        .outputDir(outputDir)
+        .force(force)
+        .viaS3(viaS3)
+        .timestamp(timestamp);
   }
 
   public static Builder builder(Path model, Target target) {
