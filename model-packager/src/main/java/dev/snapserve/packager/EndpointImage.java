@@ -228,16 +228,16 @@ public final class EndpointImage {
   private static ImageReference imageReference(EndpointImageRequest request, Manifest manifest) {
     String ref = request.image();
     if (ref == null || ref.isBlank()) {
-      ref = "snapserve/" + manifest.name().toLowerCase(Locale.ROOT) + ":" + manifest.version();
+      // model names allow upper case and runs of . _ - that OCI repository names do not
+      String repository =
+          manifest.name().toLowerCase(Locale.ROOT).replaceAll("[._-]+", "-").replaceAll("-$", "");
+      ref = "snapserve/" + repository + ":" + manifest.version();
     }
     try {
       return ImageReference.parse(ref);
     } catch (InvalidImageReferenceException e) {
       throw new PackagerException(
-          "'"
-              + ref
-              + "' is not a valid image reference (REPOSITORY[:TAG], lowercase repository);"
-              + (request.image() == null ? " name the image with --image" : ""),
+          "'" + ref + "' is not a valid image reference (REPOSITORY[:TAG], lowercase repository)",
           e);
     }
   }
