@@ -1,6 +1,7 @@
 package dev.snapserve.cdk;
 
 import dev.snapserve.cdk.internal.Nag;
+import dev.snapserve.cdk.internal.SageMakerMetrics;
 import dev.snapserve.cdk.internal.SageMakerModels;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -209,26 +210,14 @@ public final class GpuEndpoint extends Construct {
 
   /** A per-variant metric of this endpoint ({@code AWS/SageMaker}, 1-minute periods). */
   public Metric metric(String name, String variant, String statistic) {
-    return Metric.Builder.create()
-        .namespace("AWS/SageMaker")
-        .metricName(name)
-        .dimensionsMap(
-            Map.of("EndpointName", endpoint.getAttrEndpointName(), "VariantName", variant))
-        .statistic(statistic)
-        .period(Duration.minutes(1))
-        .build();
+    return SageMakerMetrics.variant(
+        SageMakerMetrics.ENDPOINT_NAMESPACE, name, endpointName(), variant, statistic);
   }
 
   /** A per-variant instance metric ({@code /aws/sagemaker/Endpoints}: GPUUtilization, ...). */
   public Metric instanceMetric(String name, String variant) {
-    return Metric.Builder.create()
-        .namespace("/aws/sagemaker/Endpoints")
-        .metricName(name)
-        .dimensionsMap(
-            Map.of("EndpointName", endpoint.getAttrEndpointName(), "VariantName", variant))
-        .statistic("Average")
-        .period(Duration.minutes(1))
-        .build();
+    return SageMakerMetrics.variant(
+        SageMakerMetrics.INSTANCE_NAMESPACE, name, endpointName(), variant, "Average");
   }
 
   public CfnEndpoint endpoint() {

@@ -1,9 +1,8 @@
 package dev.snapserve.cdk;
 
+import dev.snapserve.cdk.internal.SageMakerMetrics;
 import dev.snapserve.cdk.internal.SageMakerModels;
 import java.util.List;
-import java.util.Map;
-import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.sagemaker.CfnEndpoint;
@@ -79,14 +78,8 @@ public final class ServerlessEndpoint extends Construct {
 
   /** An endpoint metric ({@code AWS/SageMaker}, 1-minute periods). */
   public Metric metric(String name, String statistic) {
-    return Metric.Builder.create()
-        .namespace("AWS/SageMaker")
-        .metricName(name)
-        .dimensionsMap(
-            Map.of("EndpointName", endpoint.getAttrEndpointName(), "VariantName", VARIANT))
-        .statistic(statistic)
-        .period(Duration.minutes(1))
-        .build();
+    return SageMakerMetrics.variant(
+        SageMakerMetrics.ENDPOINT_NAMESPACE, name, endpointName(), VARIANT, statistic);
   }
 
   public CfnEndpoint endpoint() {
