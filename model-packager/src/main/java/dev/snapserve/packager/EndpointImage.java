@@ -271,14 +271,14 @@ public final class EndpointImage {
     long[] bytes = new long[3];
     int[] files = new int[3];
     List<String> inImage = new ArrayList<>();
-    PackageRequest.Arch arch =
-        request.arch() == EndpointImageRequest.Arch.ARM64
-            ? PackageRequest.Arch.ARM64
-            : PackageRequest.Arch.X86_64;
     // Jib fixes every file time in the image itself; the jars' entry times only need to be fixed
     for (RuntimeJars.Jar jar :
         RuntimeJars.prepare(
-            SERVER_ARTIFACT, arch, work.resolve("jars"), PackageRequest.DEFAULT_TIMESTAMP, null)) {
+            SERVER_ARTIFACT,
+            request.arch().packageArch(),
+            work.resolve("jars"),
+            PackageRequest.DEFAULT_TIMESTAMP,
+            null)) {
       String name = jar.fileName();
       Path source = jar.file();
       int kind = RuntimeJars.isOnnxRuntime(name) ? 1 : name.startsWith("snapserve-") ? 2 : 0;

@@ -70,17 +70,28 @@ public record EndpointImageRequest(
 
   /** Image CPU architecture, in OCI's names. */
   public enum Arch {
-    AMD64("amd64", "x86_64", "linux-x64"),
-    ARM64("arm64", "aarch64", "linux-aarch64");
+    AMD64("amd64", "x86_64", PackageRequest.Arch.X86_64),
+    ARM64("arm64", "aarch64", PackageRequest.Arch.ARM64);
 
     private final String oci;
     private final String jdk;
-    private final String ortPlatform;
+    private final PackageRequest.Arch packageArch;
 
-    Arch(String oci, String jdk, String ortPlatform) {
+    Arch(String oci, String jdk, PackageRequest.Arch packageArch) {
       this.oci = oci;
       this.jdk = jdk;
-      this.ortPlatform = ortPlatform;
+      this.packageArch = packageArch;
+    }
+
+    /** The image architecture for a {@code package --arch}. */
+    public static Arch of(PackageRequest.Arch arch) {
+      for (Arch a : values()) if (a.packageArch == arch) return a;
+      throw new IllegalArgumentException(arch.toString());
+    }
+
+    /** The same architecture as {@code package --arch} names it. */
+    public PackageRequest.Arch packageArch() {
+      return packageArch;
     }
 
     /** OCI's name ({@code amd64}, {@code arm64}). */
@@ -95,7 +106,7 @@ public record EndpointImageRequest(
 
     /** ONNX Runtime's native directory in its jar ({@code ai/onnxruntime/native/...}). */
     public String ortPlatform() {
-      return ortPlatform;
+      return packageArch.onnxRuntimePlatform();
     }
 
     /** Accepts amd64/x86_64 and arm64/aarch64. */

@@ -25,7 +25,7 @@ public final class EndpointTarball implements Deployable {
     // tmp already exists (the packager's temporary file): the image replaces it, atomically
     EndpointImageRequest request =
         EndpointImageRequest.of(c.bundleDir(), tmp)
-            .withArch(EndpointImageRequest.Arch.parse(r.arch().id()))
+            .withArch(EndpointImageRequest.Arch.of(r.arch()))
             .withBaseImage(r.baseImage())
             .withForce(true);
     EndpointImageResult image = EndpointImage.build(request, c.progress());
