@@ -183,7 +183,8 @@ public final class Packager {
   }
 
   /** The model to package and, when the input was a bundle, its manifest. */
-  private record Source(Path model, Manifest bundleManifest, String sha256) {}
+  /** The model to package; {@code producer} is read from a bare ONNX file (null for a bundle). */
+  private record Source(Path model, Manifest bundleManifest, String sha256, String producer) {}
 
   private static Source resolve(Path input, Path asGiven, Path scratch) throws IOException {
     Path bundleDir = null;
@@ -195,8 +196,9 @@ public final class Packager {
       bundleDir = scratch;
     }
     if (bundleDir == null) {
-      OnnxFiles.read(input); // a clear error for anything that is not an ONNX model
-      return new Source(input, null, ModelBundle.describe(input).sha256());
+      // parsing gives a clear error for anything that is not an ONNX model
+      String producer = producer(OnnxFiles.read(input));
+      return new Source(input, null, ModelBundle.describe(input).sha256(), producer);
     }
     ModelBundle bundle;
     try {
@@ -205,7 +207,8 @@ public final class Packager {
       throw new PackagerException(asGiven + " is not a valid bundle: " + e.getMessage(), e);
     }
     OnnxFiles.read(bundle.modelFile());
-    return new Source(bundle.modelFile(), bundle.manifest(), bundle.manifest().model().sha256());
+    return new Source(
+        bundle.modelFile(), bundle.manifest(), bundle.manifest().model().sha256(), null);
   }
 
   /** Name and version from the request, else from the input bundle; both validated. */
@@ -269,7 +272,7 @@ public final class Packager {
   private static Map<String, String> provenance(PackageRequest r, Source s) {
     Map<String, String> p = new LinkedHashMap<>();
     if (s.bundleManifest() != null) p.putAll(s.bundleManifest().provenance());
-    else p.put("producer", producer(s.model()));
+    else p.put("producer", s.producer());
     p.put("sourceModel", sourceName(r.model()));
     p.put("sourceSha256", s.sha256());
     p.put("packager", VERSION);
@@ -284,8 +287,7 @@ public final class Packager {
     return name == null ? "/" : name.toString();
   }
 
-  private static String producer(Path model) {
-    ModelProto m = OnnxFiles.read(model);
+  private static String producer(ModelProto m) {
     String producer = (m.getProducerName() + " " + m.getProducerVersion()).trim();
     return producer.isEmpty() ? "unknown" : producer;
   }
