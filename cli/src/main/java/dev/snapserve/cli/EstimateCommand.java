@@ -20,6 +20,7 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -382,7 +383,7 @@ final class EstimateCommand implements Callable<Integer> {
       description = {
         "Monthly cost of each way to serve the spec (Lambda arm64/x86_64 with an HTTP or REST API,",
         "the SageMaker GPU endpoint with its autoscaling, SageMaker serverless, Cloud Functions gen2)",
-        "across a traffic range, with the break-even points listed and drawn (--chart out.png)."
+        "across a traffic range, with the break-even points listed and drawn (--chart out.png|svg)."
       })
   static final class CompareCmd implements Callable<Integer> {
     @ParentCommand EstimateCommand parent;
@@ -405,7 +406,7 @@ final class EstimateCommand implements Callable<Integer> {
     @Option(names = "--points", defaultValue = "17", description = "Traffic levels (log-spaced).")
     int points;
 
-    @Option(names = "--chart", description = "Write a PNG line chart to this file.")
+    @Option(names = "--chart", description = "Write the line chart to this .png or .svg file.")
     Path chart;
 
     @Option(
@@ -425,9 +426,7 @@ final class EstimateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      if (chart != null && !chart.getFileName().toString().toLowerCase().endsWith(".png")) {
-        throw new IllegalArgumentException("--chart " + chart + ": only .png charts are supported");
-      }
+      String chartType = chart == null ? null : chartType(chart);
       if (!format.equals("table") && !format.equals("html")) {
         throw new IllegalArgumentException(
             "--format '" + format + "' is not one of table, html (for estimate compare)");
@@ -443,12 +442,26 @@ final class EstimateCommand implements Callable<Integer> {
         status.println("wrote " + html);
       }
       if (chart != null) {
-        byte[] png = c.chartPng(1000, 600);
+        byte[] bytes =
+            chartType.equals("svg")
+                ? c.chartSvg(1000, 600).getBytes(StandardCharsets.UTF_8)
+                : c.chartPng(1000, 600);
         AtomicFiles.checkNotInput(chart, spec);
-        AtomicFiles.write(chart, force, tmp -> Files.write(tmp, png));
+        AtomicFiles.write(chart, force, tmp -> Files.write(tmp, bytes));
         status.println("wrote " + chart);
       }
       return 0;
+    }
+
+    /** The chart format named by the file's extension: png or svg. */
+    private static String chartType(Path chart) {
+      String name = chart.getFileName().toString().toLowerCase(Locale.ROOT);
+      String ext = name.substring(name.lastIndexOf('.') + 1);
+      if (!ext.equals("png") && !ext.equals("svg")) {
+        throw new IllegalArgumentException(
+            "--chart " + chart + ": name the file .png or .svg to choose the chart format");
+      }
+      return ext;
     }
   }
 }

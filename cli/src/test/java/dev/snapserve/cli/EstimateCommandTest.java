@@ -202,9 +202,14 @@ class EstimateCommandTest {
     assertThat(code).as(err.toString()).isZero();
     assertThat(out.toString()).contains("Break-even points").contains("SageMaker ml.g5.xlarge");
     assertThat(javax.imageio.ImageIO.read(png.toFile()).getWidth()).isEqualTo(1000);
+    Path svg = dir.resolve("c.svg");
+    assertThat(run("estimate", "compare", "--spec", SPEC, "--chart", svg.toString())).isZero();
+    assertThat(Files.readString(svg)).contains("<svg").contains("SageMaker ml.g5.xlarge");
     assertThat(
-            run("estimate", "compare", "--spec", SPEC, "--chart", dir.resolve("c.svg").toString()))
+            run("estimate", "compare", "--spec", SPEC, "--chart", dir.resolve("c.gif").toString()))
         .isEqualTo(2);
+    assertThat(err.toString()).contains("name the file .png or .svg");
+    assertThat(dir.resolve("c.gif")).doesNotExist();
   }
 
   @Test

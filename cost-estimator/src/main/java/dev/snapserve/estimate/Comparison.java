@@ -9,6 +9,7 @@ import dev.snapserve.spec.Target.Architecture;
 import dev.snapserve.spec.Traffic;
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Rectangle;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,6 +30,7 @@ import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.svg.SVGGraphics2D;
 
 /**
  * The monthly cost of each way to serve a spec's model across a range of traffic, and the
@@ -262,8 +264,27 @@ public record Comparison(
     return axis;
   }
 
-  /** A PNG line chart, both axes logarithmic, with the cheapest-option changes marked. */
+  /** {@link #chart} as PNG. */
   public byte[] chartPng(int width, int height) {
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    try {
+      ChartUtils.writeChartAsPNG(png, chart(), width, height);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return png.toByteArray();
+  }
+
+  /** {@link #chart} as a standalone SVG document: vector, so it stays sharp in any report. */
+  public String chartSvg(int width, int height) {
+    SVGGraphics2D g2 = new SVGGraphics2D(width, height);
+    chart().draw(g2, new Rectangle(0, 0, width, height));
+    // the element, not getSVGDocument(): its DOCTYPE names a DTD that XML tools fetch from w3.org
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + g2.getSVGElement() + "\n";
+  }
+
+  /** A line chart, both axes logarithmic, with the cheapest-option changes marked. */
+  private JFreeChart chart() {
     XYSeriesCollection data = new XYSeriesCollection();
     for (Series s : series) {
       XYSeries xy = new XYSeries(s.name());
@@ -311,12 +332,6 @@ public record Comparison(
       m.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
       plot.addDomainMarker(m);
     }
-    ByteArrayOutputStream png = new ByteArrayOutputStream();
-    try {
-      ChartUtils.writeChartAsPNG(png, chart, width, height);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return png.toByteArray();
+    return chart;
   }
 }

@@ -77,6 +77,22 @@ class ComparisonTest {
   }
 
   @Test
+  void chartIsAWellFormedSvgWithEverySeries() throws Exception {
+    Comparison c = Comparison.of(SPEC, 1e5, 1e9, 12);
+    String svg = c.chartSvg(900, 500);
+    org.w3c.dom.Element root =
+        javax.xml.parsers.DocumentBuilderFactory.newInstance()
+            .newDocumentBuilder()
+            .parse(new ByteArrayInputStream(svg.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+            .getDocumentElement();
+    assertThat(root.getTagName()).isEqualTo("svg");
+    assertThat(Double.parseDouble(root.getAttribute("width"))).isEqualTo(900.0);
+    for (Comparison.Series s : c.series()) {
+      assertThat(svg).contains(s.name());
+    }
+  }
+
+  @Test
   void rejectsAnEmptyRange() {
     assertThatThrownBy(() -> Comparison.of(SPEC, 1e6, 1e5, 10))
         .hasMessageContaining("0 < from < to");
