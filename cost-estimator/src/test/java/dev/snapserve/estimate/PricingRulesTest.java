@@ -211,6 +211,46 @@ class PricingRulesTest {
   }
 
   @Test
+  void sagemakerDataProcessedIsChargedInAndOut() {
+    // two ml.c5.xlarge for 31 days: 1,488 h x $0.204 = $303.552; 110 GB x $0.016 = $1.76
+    est.sagemaker("ml.c5.xlarge", 2, 24 * 31).sagemakerData(100, 10);
+    assertThat(est.estimate().total()).isEqualByComparingTo("305.31");
+  }
+
+  @Test
+  void sagemakerServerlessWithDataProcessed() {
+    // 10M x 100 ms x 2 GB = 2,000,000 GB-s x $0.00002 = $40; 10 KB each way per request
+    double gb = 10_000_000 * 10.0 / (1024 * 1024);
+    est.sagemakerServerless(2048, 10_000_000, 100).sagemakerData(gb, gb);
+    assertThat(est.estimate().total()).isEqualByComparingTo("43.05");
+  }
+
+  /**
+   * The Cloud Functions page's "Simple event-driven function", as remembered: its figures could not
+   * be read in any stored copy (see PublishedExamplesTest). The rates and free tier it needs are
+   * the constants of Google's own firebase-tools (src/deploy/functions/pricing.ts, "takes data from
+   * https://cloud.google.com/functions/pricing"): 128 MB / 200 MHz, 10M invocations of 300 ms: 8M x
+   * $0.0000004 = $3.20; 375,000 GB-s under the 400,000 free; (600,000 - 200,000) GHz-s x $0.00001 =
+   * $4.00.
+   */
+  @Test
+  void cloudFunctionsGen1FreeTierCoversMemoryButNotAllCpu() {
+    est.gcf(new GcfUsage(1, 128, 10_000_000, 300, 0, true));
+    assertThat(est.estimate().total()).isEqualByComparingTo("7.20");
+  }
+
+  /**
+   * The same page's "Medium-complexity HTTP function", as remembered (not read in a stored copy):
+   * 256 MB / 400 MHz, 50M invocations of 500 ms, 5 KB egress each, free tier: $19.20 + $14.625 +
+   * $98.00 + (238.42 - 5 GB) x $0.12.
+   */
+  @Test
+  void cloudFunctionsGen1EgressBeyondTheFreeFiveGb() {
+    est.gcf(new GcfUsage(1, 256, 50_000_000, 500, 5, true));
+    assertThat(est.estimate().total()).isEqualByComparingTo("159.84");
+  }
+
+  @Test
   void cloudFunctionsGen1RoundsUpTo100Ms() {
     // the page's own example: 260 ms is billed as 300 ms
     est.gcf(new GcfUsage(1, 1024, 1_000_000, 260, 0, false));
