@@ -2,6 +2,7 @@ package dev.snapserve.estimate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.snapserve.estimate.Estimator.ApiType;
 import dev.snapserve.spec.Target.Architecture;
@@ -265,6 +266,23 @@ class PricingRulesTest {
     assertThat(item("gen2 CPU").cost()).isEqualByComparingTo("14.40");
     assertThat(item("gen2 memory").cost()).isEqualByComparingTo("3.00");
     assertThat(item("gen2 invocations").cost()).isEqualByComparingTo("1.20");
+  }
+
+  @Test
+  void cloudFunctionsGen2FreeTierHasOneGbOfEgressInNorthAmerica() {
+    // Cloud Run's free tier (firebase-tools V2_FREE_TIER: "egress: 1", "within north-america"):
+    // 1M x 10 KB = 9.5367 GB, 1 free, the rest at $0.12; compute and requests are within the free
+    est.gcf(new GcfUsage(2, 512, 1_000_000, 100, 10, true));
+    assertThat(item("gen2 network egress").quantity())
+        .isCloseTo(bd("8.5367"), within(bd("0.0001")));
+    assertThat(est.estimate().total()).isEqualByComparingTo("1.02");
+    Estimate europe =
+        new Estimator(PriceCatalog.load("eu-west-1"))
+            .gcf(new GcfUsage(2, 512, 1_000_000, 100, 10, true))
+            .estimate();
+    assertThat(europe.lineItems().stream().filter(i -> i.item().startsWith("gen2 network egress")))
+        .singleElement()
+        .satisfies(i -> assertThat(i.quantity()).isCloseTo(bd("9.5367"), within(bd("0.0001"))));
   }
 
   @Test
