@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.snapserve.functions.internal.Ort;
 import dev.snapserve.packager.Optimizer;
 import dev.snapserve.packager.QuantizeOptions;
 import dev.snapserve.packager.QuantizeOptions.Mode;
@@ -31,7 +32,7 @@ import java.util.Random;
  * [iterations=2000] [fixtures=demo,mlp784,digitscnn,digitsformer]</pre>
  */
 public final class QuantizationBenchmark {
-  private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+  private static final OrtEnvironment ENV = Ort.environment();
   private static final String[] VARIANTS = {"fp32", "optimized (basic)", "int8", "fp16"};
 
   private QuantizationBenchmark() {}

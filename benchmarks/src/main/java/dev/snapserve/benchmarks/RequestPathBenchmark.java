@@ -22,6 +22,7 @@ import dev.snapserve.functions.InferenceService;
 import dev.snapserve.functions.ServeRequest;
 import dev.snapserve.functions.ServeResponse;
 import dev.snapserve.functions.SnapserveConfig;
+import dev.snapserve.functions.internal.Ort;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -112,7 +113,7 @@ public class RequestPathBenchmark {
     float[] input = BenchData.floats(rows);
     columns = rows.get(0).length;
 
-    env = OrtEnvironment.getEnvironment();
+    env = Ort.environment();
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       // what OrtModel does with the same config
       options.setIntraOpNumThreads(config.intraOpThreads());

@@ -1,9 +1,9 @@
 package dev.snapserve.packager;
 
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import dev.snapserve.functions.internal.Ort;
 import dev.snapserve.functions.internal.OrtModel;
 import dev.snapserve.packager.internal.AtomicFiles;
 import dev.snapserve.packager.internal.OnnxFiles;
@@ -83,7 +83,7 @@ public final class Optimizer {
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setOptimizationLevel(level.ort);
       options.setOptimizedModelFilePath(tmp.toString());
-      OrtEnvironment.getEnvironment().createSession(model.toString(), options).close();
+      Ort.environment().createSession(model.toString(), options).close();
     } catch (OrtException e) {
       throw new PackagerException(
           "ONNX Runtime cannot load " + model + ": " + OrtModel.firstLine(e), e);

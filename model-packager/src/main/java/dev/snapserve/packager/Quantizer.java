@@ -1,8 +1,8 @@
 package dev.snapserve.packager;
 
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.snapserve.functions.internal.Ort;
 import dev.snapserve.functions.internal.OrtModel;
 import dev.snapserve.packager.QuantizeOptions.Mode;
 import dev.snapserve.packager.QuantizeResult.Skipped;
@@ -126,7 +126,7 @@ public final class Quantizer {
             model.writeTo(out);
           }
           try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-              OrtSession s = OrtEnvironment.getEnvironment().createSession(tmp.toString(), o)) {
+              OrtSession s = Ort.environment().createSession(tmp.toString(), o)) {
             s.getNumInputs();
           } catch (OrtException e) {
             throw new PackagerException(

@@ -3,9 +3,9 @@ package dev.snapserve.packager;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.snapserve.functions.internal.Ort;
 import dev.snapserve.functions.internal.OrtModel;
 import dev.snapserve.packager.internal.OnnxFiles;
 import dev.snapserve.packager.internal.VerifyTensors;
@@ -317,7 +317,7 @@ public final class Verifier {
       // each file runs as written: with load-time optimization on, ONNX Runtime would rewrite the
       // reference into the very graph an optimized candidate holds and hide what the file computes
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-      return OrtEnvironment.getEnvironment().createSession(model.toString(), options);
+      return Ort.environment().createSession(model.toString(), options);
     } catch (OrtException e) {
       throw new PackagerException(
           "ONNX Runtime cannot load " + model + ": " + OrtModel.firstLine(e), e);

@@ -29,9 +29,6 @@ class ColdStartIT {
         new ProcessBuilder(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xlog:class+load=info:file=" + log,
-            // on this machine ONNX Runtime 1.29 crashes (SIGSEGV) creating its environment on a
-            // main thread with the default 1 MiB stack; not what this probe is about
-            "-Xss4m",
             "--enable-native-access=ALL-UNNAMED",
             "-cp",
             System.getProperty("java.class.path"),

@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  * OrtSession#run} is thread-safe).
  */
 public final class OrtModel implements AutoCloseable {
-  static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+  static final OrtEnvironment ENV = Ort.environment();
 
   private final Manifest manifest;
   private final OrtSession session;

@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.TensorInfo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.snapserve.functions.internal.Ort;
 import dev.snapserve.packager.PackagerException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -35,7 +36,7 @@ public final class VerifyTensors {
   /** Size given to dynamic dimensions other than the leading batch dimension. */
   private static final int DYNAMIC_DIM = 8;
 
-  private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+  private static final OrtEnvironment ENV = Ort.environment();
 
   /** One model input as ONNX Runtime sees it. */
   private record Input(String name, TensorInfo info) {}

@@ -1,0 +1,70 @@
+package dev.snapserve.functions.internal;
+
+import ai.onnxruntime.OrtEnvironment;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The process's one ONNX Runtime environment. Everything in snapserve gets it here rather than from
+ * {@link OrtEnvironment#getEnvironment()}, because creating it can overflow an ordinary stack: on
+ * Linux, ONNX Runtime's platform telemetry (unless {@code ORT_DISABLE_TELEMETRY} is set) matches
+ * regular expressions against the process's command line, and the libstdc++ regex engine recurses
+ * once per character. With a long {@code java -cp a.jar:b.jar:...} (about 4,000 characters or more)
+ * that exceeds the JVM's default 1 MiB thread stack and the process dies of SIGSEGV, without a
+ * crash report. So the environment is created once, on a short-lived thread whose stack is large
+ * enough for any command line Linux allows; the stack is reserved, not committed, so it costs
+ * address space only.
+ */
+public final class Ort {
+  /**
+   * Measured: a 10,000-character command line needs 2-4 MiB; this covers Linux's 128 KiB cap on one
+   * argument (a whole {@code -cp}) several times over.
+   */
+  static final long CREATION_STACK_BYTES = 64L << 20;
+
+  private Ort() {}
+
+  /** The environment, created on first use. */
+  public static OrtEnvironment environment() {
+    return Holder.ENV;
+  }
+
+  private static final class Holder {
+    static final OrtEnvironment ENV = createOnLargeStack();
+  }
+
+  private static OrtEnvironment createOnLargeStack() {
+    AtomicReference<Object> result = new AtomicReference<>();
+    Thread creator =
+        new Thread(
+            null,
+            () -> {
+              try {
+                result.set(OrtEnvironment.getEnvironment());
+              } catch (Throwable t) { // rethrown on the caller's thread below
+                result.set(t);
+              }
+            },
+            "snapserve-ort-environment",
+            CREATION_STACK_BYTES);
+    creator.start();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        creator.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true; // creation cannot be abandoned halfway; restore the flag after
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return switch (result.get()) {
+      case OrtEnvironment env -> env;
+      case RuntimeException e -> throw e;
+      case Error e -> throw e;
+      case Throwable t -> throw new IllegalStateException("ONNX Runtime failed to start", t);
+      case null, default -> throw new IllegalStateException("ONNX Runtime did not start");
+    };
+  }
+}

@@ -1,0 +1,64 @@
+package dev.snapserve.functions.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link Ort#environment()} survives a long command line, as a real {@code java -cp} of a Lambda
+ * zip's or a build's jars can be, on the JVM's default 1 MiB main-thread stack.
+ */
+class OrtIT {
+  @TempDir Path dir;
+
+  /** A fresh JVM whose command line is ~20,000 characters: the real classpath plus padding. */
+  private Result probe(String mode) throws Exception {
+    String padding =
+        IntStream.range(0, 500)
+            .mapToObj(i -> "/nonexistent/snapserve-padding-" + i)
+            .collect(Collectors.joining(File.pathSeparator));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xss1m",
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp",
+                System.getProperty("java.class.path") + File.pathSeparator + padding,
+                OrtEnvironmentProbe.class.getName(),
+                mode));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
+    pb.environment().remove("ORT_DISABLE_TELEMETRY"); // the switch that avoids the regex
+    Path out = dir.resolve(mode + ".txt");
+    Process p = pb.redirectOutput(out.toFile()).start();
+    return new Result(p.waitFor(), Files.readString(out));
+  }
+
+  record Result(int exitCode, String output) {}
+
+  @Test
+  void theEnvironmentIsCreatedDespiteALongCommandLine() throws Exception {
+    Result r = probe("ort");
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    assertThat(r.output()).contains("created true");
+  }
+
+  /**
+   * The control: ORT 1.29's own call on the 1 MiB main thread dies of SIGSEGV (exit 139). If this
+   * starts to pass, ONNX Runtime has fixed its telemetry regex and Ort's large stack can go.
+   */
+  @Test
+  void theSameCallOnTheMainThreadCrashesOnThisOnnxRuntime() throws Exception {
+    Result r = probe("direct");
+    assertThat(r.exitCode()).as(r.output()).isNotZero();
+    assertThat(r.output()).doesNotContain("created");
+  }
+}
