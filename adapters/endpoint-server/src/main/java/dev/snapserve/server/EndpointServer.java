@@ -9,6 +9,7 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -59,6 +60,7 @@ public final class EndpointServer implements AutoCloseable {
     if (bind.isUnresolved()) {
       throw new ServeException("cannot listen on " + config.host() + ": unknown host");
     }
+    limitRequestAndResponseTime(config.readTimeout());
     HttpServer http;
     try {
       http = HttpServer.create(bind, 0);
@@ -97,6 +99,20 @@ public final class EndpointServer implements AutoCloseable {
     server = http;
     address = http.getAddress();
     return address;
+  }
+
+  /**
+   * The JDK server closes a connection whose request is not read, or whose response is not taken,
+   * within these times; both are off unless set, and are read once, when the JDK's server
+   * configuration loads (the first server of the JVM). A value given with {@code -D} is kept.
+   */
+  private static void limitRequestAndResponseTime(Duration timeout) {
+    if (timeout.isZero()) return;
+    String seconds = Long.toString(Math.max(1, timeout.toSeconds()));
+    for (String property :
+        List.of("sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime")) {
+      if (System.getProperty(property) == null) System.setProperty(property, seconds);
+    }
   }
 
   /** The address bound by {@link #start()}, or null before. */

@@ -20,12 +20,19 @@ import java.util.Map;
  *     threads than this only queue inside ONNX Runtime. {@code SNAPSERVE_SERVER_THREADS}
  * @param shutdownGrace how long {@link EndpointServer#close} waits for in-flight requests (default
  *     5 s). {@code SNAPSERVE_SHUTDOWN_GRACE_SECONDS}
+ * @param readTimeout how long a client may take to send a whole request, and to take a whole
+ *     response, before its connection is closed (default 30 s, whole seconds; zero: no limit), so a
+ *     client that stalls cannot hold a worker thread. The JDK server reads this once per JVM: the
+ *     first server started fixes it, and {@code -Dsun.net.httpserver.maxReqTime}/{@code maxRspTime}
+ *     given on the command line win. {@code SNAPSERVE_READ_TIMEOUT_SECONDS}
  */
-public record ServerConfig(String host, int port, int threads, Duration shutdownGrace) {
+public record ServerConfig(
+    String host, int port, int threads, Duration shutdownGrace, Duration readTimeout) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
 
   /** SageMaker's port variable (inference pipelines, multi-container endpoints). */
   public static final String SAGEMAKER_BIND_TO_PORT = "SAGEMAKER_BIND_TO_PORT";
@@ -39,6 +46,9 @@ public record ServerConfig(String host, int port, int threads, Duration shutdown
     if (shutdownGrace == null || shutdownGrace.isNegative()) {
       throw new IllegalArgumentException("shutdownGrace must be zero or positive");
     }
+    if (readTimeout == null || readTimeout.isNegative()) {
+      throw new IllegalArgumentException("readTimeout must be zero (no limit) or positive");
+    }
   }
 
   public static ServerConfig defaults() {
@@ -46,7 +56,8 @@ public record ServerConfig(String host, int port, int threads, Duration shutdown
         DEFAULT_HOST,
         DEFAULT_PORT,
         2 * Runtime.getRuntime().availableProcessors(),
-        DEFAULT_SHUTDOWN_GRACE);
+        DEFAULT_SHUTDOWN_GRACE,
+        DEFAULT_READ_TIMEOUT);
   }
 
   /** Reads {@code SNAPSERVE_*} variables over the defaults; malformed values fail fast. */
@@ -63,23 +74,29 @@ public record ServerConfig(String host, int port, int threads, Duration shutdown
                 Integer.MAX_VALUE),
         (int) longVar(env, "SERVER_THREADS", d.threads, Integer.MAX_VALUE),
         Duration.ofSeconds(
-            longVar(env, "SHUTDOWN_GRACE_SECONDS", d.shutdownGrace.toSeconds(), Long.MAX_VALUE)));
+            longVar(env, "SHUTDOWN_GRACE_SECONDS", d.shutdownGrace.toSeconds(), Long.MAX_VALUE)),
+        Duration.ofSeconds(
+            longVar(env, "READ_TIMEOUT_SECONDS", d.readTimeout.toSeconds(), Integer.MAX_VALUE)));
   }
 
   public ServerConfig withHost(String newHost) {
-    return new ServerConfig(newHost, port, threads, shutdownGrace);
+    return new ServerConfig(newHost, port, threads, shutdownGrace, readTimeout);
   }
 
   public ServerConfig withPort(int newPort) {
-    return new ServerConfig(host, newPort, threads, shutdownGrace);
+    return new ServerConfig(host, newPort, threads, shutdownGrace, readTimeout);
   }
 
   public ServerConfig withThreads(int newThreads) {
-    return new ServerConfig(host, port, newThreads, shutdownGrace);
+    return new ServerConfig(host, port, newThreads, shutdownGrace, readTimeout);
   }
 
   public ServerConfig withShutdownGrace(Duration grace) {
-    return new ServerConfig(host, port, threads, grace);
+    return new ServerConfig(host, port, threads, grace, readTimeout);
+  }
+
+  public ServerConfig withReadTimeout(Duration timeout) {
+    return new ServerConfig(host, port, threads, shutdownGrace, timeout);
   }
 
   private static long longVar(Map<String, String> env, String name, long dflt, long max) {

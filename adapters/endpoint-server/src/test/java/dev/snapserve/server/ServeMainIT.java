@@ -6,6 +6,7 @@ import dev.snapserve.functions.Fixtures;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -49,6 +50,33 @@ class ServeMainIT {
     }
   }
 
+  /** A client that stops mid-body is cut off at the read timeout; the server goes on serving. */
+  @Test
+  void aStalledClientIsDisconnectedAtTheReadTimeout() throws Exception {
+    Process p =
+        java(List.of("serve", Fixtures.demo().toString()), "SNAPSERVE_READ_TIMEOUT_SECONDS", "1");
+    try (BufferedReader out = reader(p)) {
+      String banner = out.readLine();
+      assertThat(banner).as(stderr(p)).isNotNull();
+      Matcher m = BANNER.matcher(banner);
+      assertThat(m.find()).as(banner).isTrue();
+      URI base = URI.create(m.group(1));
+      try (Socket stalled = new Socket(base.getHost(), base.getPort())) {
+        stalled
+            .getOutputStream()
+            .write(
+                ("POST /invocations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 1000\r\n\r\n{\"instances\": [")
+                    .getBytes(StandardCharsets.US_ASCII));
+        stalled.setSoTimeout(30_000); // without the read timeout the server would wait forever
+        assertThat(stalled.getInputStream().read()).isEqualTo(-1); // closed, nothing answered
+      }
+      assertThat(Http.get(base, "/ping").statusCode()).isEqualTo(200);
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
   @Test
   void aModelThatCannotBeServedExitsOneWithTheReason() throws Exception {
     Path missing = Fixtures.ROOT.resolve("models/does-not-exist");
@@ -67,7 +95,8 @@ class ServeMainIT {
     }
   }
 
-  private static Process java(List<String> args) throws IOException {
+  /** {@code Serve} in a fresh JVM with {@code env} (name, value, ...) added. */
+  private static Process java(List<String> args, String... env) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("--enable-native-access=ALL-UNNAMED");
@@ -80,6 +109,7 @@ class ServeMainIT {
     pb.environment().put("SNAPSERVE_PRIME_ITERATIONS", "1");
     pb.environment().remove("SNAPSERVE_BUNDLES");
     pb.environment().remove("SNAPSERVE_HOST");
+    for (int i = 0; i < env.length; i += 2) pb.environment().put(env[i], env[i + 1]);
     return pb.start();
   }
 

@@ -15,6 +15,7 @@ class ServerConfigTest {
     assertThat(d.port()).isEqualTo(8080);
     assertThat(d.threads()).isEqualTo(2 * Runtime.getRuntime().availableProcessors());
     assertThat(d.shutdownGrace()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(d.readTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(ServerConfig.fromEnv(Map.of())).isEqualTo(d);
   }
 
@@ -25,9 +26,11 @@ class ServerConfigTest {
             "SNAPSERVE_HOST", "0.0.0.0",
             "SNAPSERVE_PORT", "0",
             "SNAPSERVE_SERVER_THREADS", "3",
-            "SNAPSERVE_SHUTDOWN_GRACE_SECONDS", "0");
+            "SNAPSERVE_SHUTDOWN_GRACE_SECONDS", "0",
+            "SNAPSERVE_READ_TIMEOUT_SECONDS", "7");
     ServerConfig c = ServerConfig.fromEnv(env);
-    assertThat(c).isEqualTo(new ServerConfig("0.0.0.0", 0, 3, Duration.ZERO));
+    assertThat(c)
+        .isEqualTo(new ServerConfig("0.0.0.0", 0, 3, Duration.ZERO, Duration.ofSeconds(7)));
   }
 
   @Test
@@ -51,5 +54,7 @@ class ServerConfigTest {
     assertThatThrownBy(() -> ServerConfig.defaults().withThreads(0))
         .hasMessageContaining("threads must be > 0");
     assertThatThrownBy(() -> ServerConfig.defaults().withHost(" ")).hasMessageContaining("host");
+    assertThatThrownBy(() -> ServerConfig.fromEnv(Map.of("SNAPSERVE_READ_TIMEOUT_SECONDS", "1s")))
+        .hasMessageContaining("SNAPSERVE_READ_TIMEOUT_SECONDS");
   }
 }
