@@ -25,11 +25,7 @@ class ServeMainIT {
   void servesUntilSigtermThenDrainsClosesAndSaysSo() throws Exception {
     Process p = java(List.of("serve", Fixtures.demo().toString()));
     try (BufferedReader out = reader(p)) {
-      String banner = out.readLine();
-      assertThat(banner).as(stderr(p)).isNotNull();
-      Matcher m = BANNER.matcher(banner);
-      assertThat(m.find()).as(banner).isTrue();
-      URI base = URI.create(m.group(1));
+      URI base = servingAt(p, out);
 
       assertThat(Http.get(base, "/ping").statusCode()).isEqualTo(200);
       Http.assertDigits(Http.post(base, "/invocations", Http.instances(30, 33)), 30, 33);
@@ -56,11 +52,7 @@ class ServeMainIT {
     Process p =
         java(List.of("serve", Fixtures.demo().toString()), "SNAPSERVE_READ_TIMEOUT_SECONDS", "1");
     try (BufferedReader out = reader(p)) {
-      String banner = out.readLine();
-      assertThat(banner).as(stderr(p)).isNotNull();
-      Matcher m = BANNER.matcher(banner);
-      assertThat(m.find()).as(banner).isTrue();
-      URI base = URI.create(m.group(1));
+      URI base = servingAt(p, out);
       try (Socket stalled = new Socket(base.getHost(), base.getPort())) {
         stalled
             .getOutputStream()
@@ -93,6 +85,15 @@ class ServeMainIT {
     } finally {
       p.destroyForcibly();
     }
+  }
+
+  /** The address of the banner the server prints once it serves. */
+  private static URI servingAt(Process p, BufferedReader out) throws IOException {
+    String banner = out.readLine();
+    assertThat(banner).as(stderr(p)).isNotNull();
+    Matcher m = BANNER.matcher(banner);
+    assertThat(m.find()).as(banner).isTrue();
+    return URI.create(m.group(1));
   }
 
   /** {@code Serve} in a fresh JVM with {@code env} (name, value, ...) added. */
