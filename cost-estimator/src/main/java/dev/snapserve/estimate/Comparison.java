@@ -278,6 +278,7 @@ public record Comparison(
   /** {@link #chart} as a standalone SVG document: vector, so it stays sharp in any report. */
   public String chartSvg(int width, int height) {
     SVGGraphics2D g2 = new SVGGraphics2D(width, height);
+    g2.setDefsKeyPrefix("snapserve-"); // the default prefix is time-based: same input, same bytes
     chart().draw(g2, new Rectangle(0, 0, width, height));
     // the element, not getSVGDocument(): its DOCTYPE names a DTD that XML tools fetch from w3.org
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + g2.getSVGElement() + "\n";

@@ -90,6 +90,7 @@ class ComparisonTest {
     for (Comparison.Series s : c.series()) {
       assertThat(svg).contains(s.name());
     }
+    assertThat(Comparison.of(SPEC, 1e5, 1e9, 12).chartSvg(900, 500)).isEqualTo(svg);
   }
 
   @Test
