@@ -90,6 +90,8 @@ class ComparisonTest {
     for (Comparison.Series s : c.series()) {
       assertThat(svg).contains(s.name());
     }
+    // ids from a fixed prefix (JFreeSVG's default is taken from the clock once per JVM)
+    assertThat(svg).contains("id='snapserve-").doesNotContain("id='_");
     assertThat(Comparison.of(SPEC, 1e5, 1e9, 12).chartSvg(900, 500)).isEqualTo(svg);
   }
 
