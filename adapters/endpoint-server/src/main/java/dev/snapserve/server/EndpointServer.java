@@ -9,7 +9,6 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -60,7 +59,7 @@ public final class EndpointServer implements AutoCloseable {
     if (bind.isUnresolved()) {
       throw new ServeException("cannot listen on " + config.host() + ": unknown host");
     }
-    limitRequestAndResponseTime(config.readTimeout());
+    limitRequestTime(config.readTimeout());
     HttpServer http;
     try {
       http = HttpServer.create(bind, 0);
@@ -102,17 +101,16 @@ public final class EndpointServer implements AutoCloseable {
   }
 
   /**
-   * The JDK server closes a connection whose request is not read, or whose response is not taken,
-   * within these times; both are off unless set, and are read once, when the JDK's server
-   * configuration loads (the first server of the JVM). A value given with {@code -D} is kept.
+   * The JDK server closes a connection whose request has not been read within this time, counted
+   * from when the connection turned readable, so including any wait for a free worker. It is off
+   * unless set, JVM-wide, and read once, when the JDK's server configuration loads (the first
+   * server of the JVM); a value given with {@code -D} is kept. Its response-time twin is left off:
+   * it counts from the end of the request, so it would cut off a slow inference.
    */
-  private static void limitRequestAndResponseTime(Duration timeout) {
-    if (timeout.isZero()) return;
-    String seconds = Long.toString(Math.max(1, timeout.toSeconds()));
-    for (String property :
-        List.of("sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime")) {
-      if (System.getProperty(property) == null) System.setProperty(property, seconds);
-    }
+  private static void limitRequestTime(Duration timeout) {
+    String property = "sun.net.httpserver.maxReqTime";
+    if (timeout.isZero() || System.getProperty(property) != null) return;
+    System.setProperty(property, Long.toString(Math.max(1, timeout.toSeconds())));
   }
 
   /** The address bound by {@link #start()}, or null before. */

@@ -20,11 +20,13 @@ import java.util.Map;
  *     threads than this only queue inside ONNX Runtime. {@code SNAPSERVE_SERVER_THREADS}
  * @param shutdownGrace how long {@link EndpointServer#close} waits for in-flight requests (default
  *     5 s). {@code SNAPSERVE_SHUTDOWN_GRACE_SECONDS}
- * @param readTimeout how long a client may take to send a whole request, and to take a whole
- *     response, before its connection is closed (default 30 s, whole seconds; zero: no limit), so a
- *     client that stalls cannot hold a worker thread. The JDK server reads this once per JVM: the
- *     first server started fixes it, and {@code -Dsun.net.httpserver.maxReqTime}/{@code maxRspTime}
- *     given on the command line win. {@code SNAPSERVE_READ_TIMEOUT_SECONDS}
+ * @param readTimeout how long a request may take to arrive, counted from when its connection turns
+ *     readable and so including any wait for a free worker, before the connection is closed without
+ *     an answer (default 30 s, whole seconds; zero: no limit): a client that stalls mid-request
+ *     cannot hold a worker thread. Inference time does not count. It sets the JDK server's {@code
+ *     sun.net.httpserver.maxReqTime}, which is JVM-wide and read once: the first server started in
+ *     a JVM (any {@code HttpServer}, also one of an embedding application) fixes it, and a {@code
+ *     -D} value wins. {@code SNAPSERVE_READ_TIMEOUT_SECONDS}
  */
 public record ServerConfig(
     String host, int port, int threads, Duration shutdownGrace, Duration readTimeout) {
