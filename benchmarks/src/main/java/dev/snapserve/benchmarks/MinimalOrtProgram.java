@@ -26,6 +26,7 @@ public final class MinimalOrtProgram {
 
   public static void main(String[] args) throws Exception {
     String model = args.length > 0 ? args[0] : "models/demo/model.onnx";
+    // ONNX Runtime's own call, not snapserve's Ort: this is the baseline, nothing of ours in it
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession session = env.createSession(model, new OrtSession.SessionOptions());
         OnnxTensor x = OnnxTensor.createTensor(env, new float[][] {DIGIT});

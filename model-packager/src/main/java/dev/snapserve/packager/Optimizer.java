@@ -80,10 +80,11 @@ public final class Optimizer {
 
   /** Lets ONNX Runtime load the model and write back the graph it would run. */
   private static void runOrt(Path model, Path tmp, Level level) {
+    var env = Ort.environment(); // first: it also loads the native library, on its large stack
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setOptimizationLevel(level.ort);
       options.setOptimizedModelFilePath(tmp.toString());
-      Ort.environment().createSession(model.toString(), options).close();
+      env.createSession(model.toString(), options).close();
     } catch (OrtException e) {
       throw new PackagerException(
           "ONNX Runtime cannot load " + model + ": " + OrtModel.firstLine(e), e);

@@ -125,8 +125,9 @@ public final class Quantizer {
           try (OutputStream out = Files.newOutputStream(tmp)) {
             model.writeTo(out);
           }
+          var env = Ort.environment(); // before SessionOptions, which would load the library
           try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
-              OrtSession s = Ort.environment().createSession(tmp.toString(), o)) {
+              OrtSession s = env.createSession(tmp.toString(), o)) {
             s.getNumInputs();
           } catch (OrtException e) {
             throw new PackagerException(

@@ -310,6 +310,7 @@ public final class Verifier {
   }
 
   private static OrtSession open(Path model) {
+    var env = Ort.environment(); // first: it also loads the native library, on its large stack
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       // one thread each: steadier latencies, and the two models never compete for cores
       options.setIntraOpNumThreads(1);
@@ -317,7 +318,7 @@ public final class Verifier {
       // each file runs as written: with load-time optimization on, ONNX Runtime would rewrite the
       // reference into the very graph an optimized candidate holds and hide what the file computes
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-      return Ort.environment().createSession(model.toString(), options);
+      return env.createSession(model.toString(), options);
     } catch (OrtException e) {
       throw new PackagerException(
           "ONNX Runtime cannot load " + model + ": " + OrtModel.firstLine(e), e);

@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.snapserve.functions.Fixtures;
+import dev.snapserve.functions.internal.Ort;
 import dev.snapserve.packager.QuantizeOptions.Mode;
 import dev.snapserve.packager.internal.OnnxFiles;
 import dev.snapserve.packager.internal.onnx.OnnxProto.AttributeProto;
@@ -29,7 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class QuantizerTest {
-  private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+  private static final OrtEnvironment ENV = Ort.environment();
   private static final Map<String, float[][]> INPUTS = new ConcurrentHashMap<>();
 
   @TempDir Path dir;

@@ -10,26 +10,29 @@ import java.util.concurrent.atomic.AtomicReference;
  * regular expressions against the process's command line, and the libstdc++ regex engine recurses
  * once per character. With a long {@code java -cp a.jar:b.jar:...} (about 4,000 characters or more)
  * that exceeds the JVM's default 1 MiB thread stack and the process dies of SIGSEGV, without a
- * crash report. So the environment is created once, on a short-lived thread whose stack is large
- * enough for any command line Linux allows; the stack is reserved, not committed, so it costs
- * address space only.
+ * crash report. So the environment is created once, on a short-lived thread with a large stack
+ * (reserved, not committed: it costs address space only). Call this before anything else of ONNX
+ * Runtime's, such as {@code new SessionOptions()}: the first use loads the native library too.
  */
 public final class Ort {
   /**
-   * Measured: a 10,000-character command line needs 2-4 MiB; this covers Linux's 128 KiB cap on one
-   * argument (a whole {@code -cp}) several times over.
+   * Measured: a 10,000-character command line needs 2-4 MiB of stack, so this covers command lines
+   * up to about 160,000 characters (Linux caps one argument, such as a whole {@code -cp}, at 128
+   * KiB).
    */
   static final long CREATION_STACK_BYTES = 64L << 20;
 
+  private static OrtEnvironment environment;
+
   private Ort() {}
 
-  /** The environment, created on first use. */
-  public static OrtEnvironment environment() {
-    return Holder.ENV;
-  }
-
-  private static final class Holder {
-    static final OrtEnvironment ENV = createOnLargeStack();
+  /**
+   * The environment, created on first use. A failure is thrown with its cause to this caller and
+   * the next call tries again.
+   */
+  public static synchronized OrtEnvironment environment() {
+    if (environment == null) environment = createOnLargeStack();
+    return environment;
   }
 
   private static OrtEnvironment createOnLargeStack() {
