@@ -456,7 +456,7 @@ final class EstimateCommand implements Callable<Integer> {
     /** The chart format named by the file's extension: png or svg. */
     private static String chartType(Path chart) {
       String name = chart.getFileName().toString().toLowerCase(Locale.ROOT);
-      String ext = name.substring(name.lastIndexOf('.') + 1);
+      String ext = name.contains(".") ? name.substring(name.lastIndexOf('.') + 1) : "";
       if (!ext.equals("png") && !ext.equals("svg")) {
         throw new IllegalArgumentException(
             "--chart " + chart + ": name the file .png or .svg to choose the chart format");

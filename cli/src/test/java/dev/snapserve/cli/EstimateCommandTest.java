@@ -210,6 +210,8 @@ class EstimateCommandTest {
         .isEqualTo(2);
     assertThat(err.toString()).contains("name the file .png or .svg");
     assertThat(dir.resolve("c.gif")).doesNotExist();
+    assertThat(run("estimate", "compare", "--spec", SPEC, "--chart", dir.resolve("svg").toString()))
+        .isEqualTo(2);
   }
 
   @Test

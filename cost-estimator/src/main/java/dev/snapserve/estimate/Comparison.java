@@ -30,7 +30,10 @@ import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.jfree.svg.MeetOrSlice;
+import org.jfree.svg.PreserveAspectRatio;
 import org.jfree.svg.SVGGraphics2D;
+import org.jfree.svg.ViewBox;
 
 /**
  * The monthly cost of each way to serve a spec's model across a range of traffic, and the
@@ -281,7 +284,15 @@ public record Comparison(
     g2.setDefsKeyPrefix("snapserve-"); // the default prefix is time-based: same input, same bytes
     chart().draw(g2, new Rectangle(0, 0, width, height));
     // the element, not getSVGDocument(): its DOCTYPE names a DTD that XML tools fetch from w3.org
-    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + g2.getSVGElement() + "\n";
+    // a viewBox, so the chart scales with its box instead of being cropped
+    String svg =
+        g2.getSVGElement(
+            null,
+            true,
+            new ViewBox(0, 0, width, height),
+            PreserveAspectRatio.XMID_YMID,
+            MeetOrSlice.MEET);
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg + "\n";
   }
 
   /** A line chart, both axes logarithmic, with the cheapest-option changes marked. */

@@ -87,6 +87,8 @@ class ComparisonTest {
             .getDocumentElement();
     assertThat(root.getTagName()).isEqualTo("svg");
     assertThat(Double.parseDouble(root.getAttribute("width"))).isEqualTo(900.0);
+    assertThat(root.getAttribute("viewBox").split(" "))
+        .containsExactly("0.0", "0.0", "900.0", "500.0");
     for (Comparison.Series s : c.series()) {
       assertThat(svg).contains(s.name());
     }
