@@ -43,6 +43,29 @@ class PriceListProductTest {
     assertThat(d.get(2).usd()).isEqualByComparingTo("0.0000133334");
   }
 
+  /**
+   * The one response captured from AWS itself (pricelist/captured/, see the README there): another
+   * region's usage type carries its prefix, and the unit is singular; the group is what matches.
+   */
+  @Test
+  void readsACapturedAwsResponse() throws Exception {
+    List<PriceListProduct> products = page("captured/AWSLambda-APN1-Request.json");
+    assertThat(products).hasSize(1);
+    PriceListProduct requests = products.getFirst();
+    assertThat(requests.attribute("group")).isEqualTo("AWS-Lambda-Requests");
+    assertThat(requests.attribute("usagetype")).isEqualTo("APN1-Request");
+    assertThat(requests.attribute("regionCode")).isEqualTo("ap-northeast-1");
+    assertThat(requests.dimensions())
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.unit()).isEqualTo("Request");
+              assertThat(d.begin()).isEqualByComparingTo("0");
+              assertThat(d.end()).as("Inf").isNull();
+              assertThat(d.usd()).isEqualByComparingTo("0.0000002");
+            });
+  }
+
   @Test
   void readsHourlyInstancePrices() throws Exception {
     var g4 =
