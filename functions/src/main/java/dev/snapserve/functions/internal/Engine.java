@@ -274,7 +274,8 @@ public final class Engine {
     Map<String, OnnxTensor> tensors = new HashMap<>(inputs.size() * 2);
     try {
       for (int i = 0; i < inputs.size(); i++) {
-        tensors.put(inputs.get(i).name(), call.buffers[i].toTensor(OrtModel.ENV, call.shapes[i]));
+        tensors.put(
+            inputs.get(i).name(), call.buffers[i].toTensor(Ort.environment(), call.shapes[i]));
       }
       try (OrtSession.Result result =
           model.run(tensors, new LinkedHashSet<>(call.requestedOutputs))) {

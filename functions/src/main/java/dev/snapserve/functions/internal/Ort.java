@@ -1,6 +1,8 @@
 package dev.snapserve.functions.internal;
 
 import ai.onnxruntime.OrtEnvironment;
+import dev.snapserve.functions.ErrorCode;
+import dev.snapserve.functions.SnapserveException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -22,20 +24,53 @@ public final class Ort {
    */
   static final long CREATION_STACK_BYTES = 64L << 20;
 
-  private static OrtEnvironment environment;
+  private static volatile OrtEnvironment environment;
+
+  /** Why creation failed, kept: ONNX Runtime's classes cannot be initialized a second time. */
+  private static String failure;
+
+  private static Throwable failureCause;
 
   private Ort() {}
 
   /**
-   * The environment, created on first use. A failure is thrown with its cause to this caller and
-   * the next call tries again.
+   * The environment, created on first use. If ONNX Runtime cannot start (its native library cannot
+   * be unpacked or loaded), every call throws a {@link ErrorCode#MODEL_LOAD} error saying why.
    */
-  public static synchronized OrtEnvironment environment() {
-    if (environment == null) environment = createOnLargeStack();
-    return environment;
+  public static OrtEnvironment environment() {
+    OrtEnvironment env = environment; // volatile read: the request path's only cost
+    return env != null ? env : create();
   }
 
-  private static OrtEnvironment createOnLargeStack() {
+  private static synchronized OrtEnvironment create() {
+    if (environment == null && failure == null) {
+      try {
+        environment = createOnLargeStack();
+      } catch (Throwable t) {
+        failureCause = t;
+        failure = "ONNX Runtime could not start: " + reason(t);
+      }
+    }
+    if (environment != null) return environment;
+    throw new SnapserveException(ErrorCode.MODEL_LOAD, failure, failureCause);
+  }
+
+  /** The innermost message, and where ONNX Runtime unpacks its native library when that failed. */
+  private static String reason(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    String message = root.getMessage() == null ? root.toString() : root.getMessage();
+    boolean nativeLibrary =
+        root instanceof java.io.IOException || root instanceof UnsatisfiedLinkError;
+    return nativeLibrary
+        ? message
+            + " (ONNX Runtime unpacks its native library into java.io.tmpdir="
+            + System.getProperty("java.io.tmpdir")
+            + ", which must exist, be writable and allow running programs)"
+        : message;
+  }
+
+  private static OrtEnvironment createOnLargeStack() throws Throwable {
     AtomicReference<Object> result = new AtomicReference<>();
     Thread creator =
         new Thread(
@@ -64,10 +99,8 @@ public final class Ort {
     }
     return switch (result.get()) {
       case OrtEnvironment env -> env;
-      case RuntimeException e -> throw e;
-      case Error e -> throw e;
-      case Throwable t -> throw new IllegalStateException("ONNX Runtime failed to start", t);
-      case null, default -> throw new IllegalStateException("ONNX Runtime did not start");
+      case Throwable t -> throw t;
+      case null, default -> throw new IllegalStateException("no environment was created");
     };
   }
 }

@@ -31,8 +31,6 @@ import java.util.regex.Pattern;
  * OrtSession#run} is thread-safe).
  */
 public final class OrtModel implements AutoCloseable {
-  static final OrtEnvironment ENV = Ort.environment();
-
   private final Manifest manifest;
   private final OrtSession session;
 
@@ -110,11 +108,12 @@ public final class OrtModel implements AutoCloseable {
   }
 
   private static OrtSession openSession(String modelFile, SnapserveConfig config) {
+    OrtEnvironment env = Ort.environment(); // before SessionOptions, which would load the library
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(config.intraOpThreads());
       options.setInterOpNumThreads(1);
       options.setOptimizationLevel(optLevel(config.graphOptimization()));
-      return ENV.createSession(modelFile, options);
+      return env.createSession(modelFile, options);
     } catch (OrtException e) {
       throw new SnapserveException(
           ErrorCode.MODEL_LOAD,

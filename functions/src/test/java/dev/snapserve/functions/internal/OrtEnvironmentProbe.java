@@ -1,20 +1,30 @@
 package dev.snapserve.functions.internal;
 
 import ai.onnxruntime.OrtEnvironment;
+import dev.snapserve.functions.SnapserveException;
 
 /**
- * Creates the ONNX Runtime environment in a fresh JVM: {@code direct} as ORT's API, else via Ort.
+ * Creates the ONNX Runtime environment in a fresh JVM: {@code direct} as ORT's API, else via Ort
+ * (twice, as a second caller would), printing the error of a failure and exiting 3.
  */
 public final class OrtEnvironmentProbe {
   private OrtEnvironmentProbe() {}
 
   public static void main(String[] args) {
-    OrtEnvironment env =
-        args.length > 0 && args[0].equals("direct")
-            ? OrtEnvironment.getEnvironment()
-            : Ort.environment();
-    System.out.println("created " + (env != null));
+    int status = 0;
+    if (args.length > 0 && args[0].equals("direct")) {
+      System.out.println("created " + (OrtEnvironment.getEnvironment() != null));
+    } else {
+      for (int call = 1; call <= 2; call++) {
+        try {
+          System.out.println("created " + (Ort.environment() != null));
+        } catch (SnapserveException e) {
+          System.out.println("error " + call + ": " + e.code() + ": " + e.getMessage());
+          status = 3;
+        }
+      }
+    }
     System.out.flush();
-    Runtime.getRuntime().halt(0); // ORT's native teardown at exit is not what this probes
+    Runtime.getRuntime().halt(status); // ORT's native teardown at exit is not what this probes
   }
 }

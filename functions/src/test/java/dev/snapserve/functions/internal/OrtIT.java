@@ -22,7 +22,7 @@ class OrtIT {
   @TempDir Path dir;
 
   /** A fresh JVM whose command line is ~20,000 characters: the real classpath plus padding. */
-  private Result probe(String mode) throws Exception {
+  private Result probe(String mode, String... jvmOptions) throws Exception {
     String padding =
         IntStream.range(0, 500)
             .mapToObj(i -> "/nonexistent/snapserve-padding-" + i)
@@ -32,11 +32,14 @@ class OrtIT {
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xss1m",
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path") + File.pathSeparator + padding,
-                OrtEnvironmentProbe.class.getName(),
-                mode));
+                "--enable-native-access=ALL-UNNAMED"));
+    cmd.addAll(List.of(jvmOptions));
+    cmd.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path") + File.pathSeparator + padding,
+            OrtEnvironmentProbe.class.getName(),
+            mode));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
     pb.environment().remove("ORT_DISABLE_TELEMETRY"); // the switch that avoids the regex
     Path out = dir.resolve(mode + ".txt");
@@ -51,6 +54,24 @@ class OrtIT {
     Result r = probe("ort");
     assertThat(r.exitCode()).as(r.output()).isZero();
     assertThat(r.output()).contains("created true");
+  }
+
+  /**
+   * Where ONNX Runtime cannot unpack its native library, each call gets the same one-line reason
+   * (not an ExceptionInInitializerError, nor a NoClassDefFoundError on the second call).
+   */
+  @Test
+  void aRuntimeThatCannotStartIsAClearErrorEveryTime() throws Exception {
+    Path missing = dir.resolve("no-such-tmp");
+    Result r = probe("ort", "-Djava.io.tmpdir=" + missing);
+    assertThat(r.exitCode()).as(r.output()).isEqualTo(3);
+    assertThat(r.output().lines().filter(l -> l.startsWith("error ")))
+        .hasSize(2)
+        .allSatisfy(
+            l ->
+                assertThat(l)
+                    .contains("MODEL_LOAD: ONNX Runtime could not start: ")
+                    .contains("java.io.tmpdir=" + missing));
   }
 
   /**

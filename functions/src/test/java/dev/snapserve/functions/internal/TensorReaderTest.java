@@ -39,7 +39,7 @@ class TensorReaderTest {
   }
 
   static String[] strings(TensorBuffer buffer, long[] shape) throws Exception {
-    try (OnnxTensor t = buffer.toTensor(OrtModel.ENV, shape)) {
+    try (OnnxTensor t = buffer.toTensor(Ort.environment(), shape)) {
       Object v = t.getValue();
       if (v instanceof String s) return new String[] {s};
       if (v instanceof String[] a) return a;
