@@ -20,13 +20,16 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code snapserve estimate}: the monthly bill of a spec, or of one service's usage. */
 @Command(
@@ -93,6 +96,9 @@ final class EstimateCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--catalog prices --spec and the what-ifs, not --template");
     }
+    if (template != null && spec != null) {
+      throw new IllegalArgumentException("give --spec or --template, not both");
+    }
     if (template != null) return priceTemplate();
     if (spec == null) {
       throw new IllegalArgumentException(
@@ -124,6 +130,9 @@ final class EstimateCommand implements Callable<Integer> {
   }
 
   private int priceTemplate() {
+    if (!Files.isRegularFile(template)) {
+      throw new IllegalArgumentException("--template " + template + ": no such file");
+    }
     JsonNode t = TemplateEstimator.readTemplate(template);
     if (syncUsage != null) {
       String stub = TemplateEstimator.usageStub(t);
@@ -180,17 +189,27 @@ final class EstimateCommand implements Callable<Integer> {
     @Option(
         names = "--region",
         defaultValue = "us-east-1",
-        description = "AWS region of the price catalog (default: ${DEFAULT-VALUE}).")
+        description =
+            "Region of the price catalog (default: ${DEFAULT-VALUE}; for gcf, the catalog names"
+                + " the nearby Google region whose rates it holds).")
     String region;
 
-    @Option(names = "--transfer-out-gb", description = "Data transfer out to the internet, GB.")
+    @Option(
+        names = "--transfer-out-gb",
+        description = "AWS data transfer out to the internet, GB (not for gcf: --egress-kb).")
     double transferOutGb;
 
-    @Option(names = "--logs-gb", description = "CloudWatch Logs ingested, GB.")
+    @Option(names = "--logs-gb", description = "CloudWatch Logs ingested, GB (not for gcf).")
     double logsGb;
 
-    @Option(names = "--free-tier", description = "Deduct the monthly free tier.")
+    @Option(
+        names = "--free-tier",
+        description =
+            "Deduct the free tiers: Lambda's and Cloud Functions' monthly ones, API Gateway's"
+                + " (new accounts, 12 months), CloudWatch Logs' 5 GB, data transfer's 100 GB.")
     boolean freeTier;
+
+    @Spec CommandSpec command;
 
     @Option(
         names = "--catalog",
@@ -199,13 +218,18 @@ final class EstimateCommand implements Callable<Integer> {
 
     abstract void price(Estimator est);
 
+    /** Whether {@code option} was given on the command line (not just defaulted). */
+    boolean given(String option) {
+      return command.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
     @Override
     public Integer call() {
       Estimator est =
           new Estimator(catalog != null ? PriceCatalog.read(catalog) : PriceCatalog.load(region));
       price(est);
       if (transferOutGb != 0) est.dataTransferOut(transferOutGb, freeTier);
-      if (logsGb != 0) est.logs(logsGb);
+      if (logsGb != 0) est.logs(logsGb, freeTier);
       output.print(parent.out, est.estimate());
       return 0;
     }
@@ -277,7 +301,14 @@ final class EstimateCommand implements Callable<Integer> {
           LambdaUsage.onDemand(memoryMiB, a, requests, durationMs)
               .withFreeTier(freeTier)
               .withEphemeralMiB(ephemeralMiB);
-      if (provisionedConcurrency != 0) {
+      if (provisionedConcurrency == 0) {
+        for (String o :
+            List.of("--provisioned-hours", "--provisioned-requests", "--provisioned-duration-ms")) {
+          if (given(o)) {
+            throw new IllegalArgumentException(o + " needs --provisioned-concurrency N");
+          }
+        }
+      } else {
         u =
             u.withProvisioned(
                 provisionedConcurrency,
@@ -285,7 +316,13 @@ final class EstimateCommand implements Callable<Integer> {
                 provisionedRequests,
                 provisionedDurationMs);
       }
-      if (snapStart) u = u.withSnapStart(runtime, restores, snapStartHours);
+      if (!snapStart) {
+        for (String o : List.of("--runtime", "--restores", "--snapstart-hours")) {
+          if (given(o)) throw new IllegalArgumentException(o + " needs --snapstart");
+        }
+      } else {
+        u = u.withSnapStart(runtime, restores, snapStartHours);
+      }
       est.lambda(u);
     }
   }
@@ -310,7 +347,7 @@ final class EstimateCommand implements Callable<Integer> {
             default ->
                 throw new IllegalArgumentException("--type '" + type + "' is not http or rest");
           };
-      est.api(t, requests, payloadKb);
+      est.api(t, requests, payloadKb, freeTier);
     }
   }
 
@@ -374,6 +411,11 @@ final class EstimateCommand implements Callable<Integer> {
 
     @Override
     void price(Estimator est) {
+      if (given("--transfer-out-gb") || given("--logs-gb")) {
+        throw new IllegalArgumentException(
+            "--transfer-out-gb and --logs-gb price AWS services; a Cloud Function's egress is"
+                + " --egress-kb (per invocation), and Cloud Logging is not priced");
+      }
       est.gcf(new GcfUsage(generation, memoryMiB, invocations, durationMs, egressKb, freeTier));
     }
   }

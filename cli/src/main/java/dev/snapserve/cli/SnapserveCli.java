@@ -7,6 +7,7 @@ import dev.snapserve.spec.SpecException;
 import java.io.PrintStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** The {@code snapserve} command: a thin front for the server, the Lambda invoker and tools. */
 @Command(
@@ -52,6 +53,24 @@ public final class SnapserveCli {
                   }
                   throw e;
                 });
+    addHelpOption(cli);
     return cli.execute(args);
+  }
+
+  /**
+   * {@code -h, --help} on every subcommand, at any depth. Not picocli's inherited standard help
+   * options: their {@code --version} would clash with the model {@code --version} of several.
+   */
+  private static void addHelpOption(CommandLine command) {
+    if (!command.getCommandSpec().optionsMap().containsKey("--help")) {
+      command
+          .getCommandSpec()
+          .addOption(
+              OptionSpec.builder("-h", "--help")
+                  .usageHelp(true)
+                  .description("Show this help message and exit.")
+                  .build());
+    }
+    command.getSubcommands().values().forEach(SnapserveCli::addHelpOption);
   }
 }

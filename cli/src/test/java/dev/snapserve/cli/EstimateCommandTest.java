@@ -38,6 +38,7 @@ class EstimateCommandTest {
     assertThat(j.get("lineItems").size()).isGreaterThan(3);
     assertThat(j.get("catalog").get("region").asText()).isEqualTo("us-east-1");
     assertThat(err.toString()).doesNotContain("budget"); // the example fits its 2500 USD
+    assertThat(out.toString()).doesNotContainPattern("\\d[eE][+-]?\\d"); // plain numbers
   }
 
   @Test
@@ -171,6 +172,54 @@ class EstimateCommandTest {
   void unknownInstanceTypeListsThePricedOnes() {
     assertThat(run("estimate", "sagemaker", "--instance-type", "ml.q1.tiny")).isEqualTo(2);
     assertThat(err.toString()).contains("'ml.q1.tiny'").contains("ml.g4dn.xlarge");
+  }
+
+  /** Options that would be ignored, or priced as another service's, are refused by name. */
+  @Test
+  void optionsThatCannotApplyAreRefused(@TempDir Path dir) {
+    String[][] cases = {
+      {"estimate", "lambda", "--memory-mib", "1024", "--provisioned-requests", "1000000"},
+      {"estimate", "lambda", "--memory-mib", "1024", "--provisioned-hours", "10"},
+      {"estimate", "lambda", "--memory-mib", "1024", "--runtime", "python3.12"},
+      {
+        "estimate",
+        "lambda",
+        "--memory-mib",
+        "1024",
+        "--provisioned-concurrency",
+        "1",
+        "--provisioned-hours",
+        "800"
+      },
+      {
+        "estimate",
+        "gcf",
+        "--memory-mib",
+        "256",
+        "--invocations",
+        "1",
+        "--duration-ms",
+        "1",
+        "--logs-gb",
+        "10"
+      },
+      {"estimate", "--spec", SPEC, "--template", SPEC},
+      {"estimate", "--template", dir.resolve("missing.json").toString()}
+    };
+    String[] expected = {
+      "--provisioned-requests needs --provisioned-concurrency N",
+      "--provisioned-hours needs --provisioned-concurrency N",
+      "--runtime needs --snapstart",
+      "provisioned-hours: 800.0 h is more than a month has (744 h)",
+      "--logs-gb price AWS services",
+      "give --spec or --template, not both",
+      "missing.json: no such file"
+    };
+    for (int i = 0; i < cases.length; i++) {
+      err.reset();
+      assertThat(run(cases[i])).as(String.join(" ", cases[i])).isEqualTo(2);
+      assertThat(err.toString()).contains(expected[i]);
+    }
   }
 
   @Test

@@ -27,6 +27,30 @@ class SnapserveCliTest {
     return Fixtures.ROOT.resolve("examples/events").resolve(name).toString();
   }
 
+  /** Every command, at any depth, answers --help with its usage on stdout and exit 0. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "serve",
+        "invoke-lambda",
+        "package",
+        "publish",
+        "estimate",
+        "estimate lambda",
+        "estimate sagemaker",
+        "estimate compare",
+        "prices",
+        "prices refresh"
+      })
+  void everyCommandAnswersHelp(String command) {
+    String[] words = command.split(" ");
+    String[] args = java.util.Arrays.copyOf(words, words.length + 1);
+    args[words.length] = "--help";
+    assertThat(run(args)).as(err.toString()).isZero();
+    assertThat(out.toString()).startsWith("Usage: snapserve " + command);
+    assertThat(run(words[0], "-h")).isZero();
+  }
+
   @Test
   void printsTheHandlersResponseExactlyAsLambdaWould() {
     int code =

@@ -94,6 +94,14 @@ public final class Estimator {
     nonNegative("provisioned-duration-ms", u.provisionedDurationMs());
     nonNegative("snapstart-restores", u.snapStartRestores());
     nonNegative("snapstart-hours", u.snapStartActiveHours());
+    atMostAMonth("provisioned-hours", u.provisionedHours());
+    atMostAMonth("snapstart-hours", u.snapStartActiveHours());
+    if (u.provisionedConcurrency() == 0
+        && (u.provisionedRequests() > 0 || u.provisionedDurationMs() > 0)) {
+      throw new EstimateException(
+          "provisioned requests or duration without provisioned concurrency: give the concurrency,"
+              + " or price those requests as on-demand");
+    }
     if (u.snapStart() && !RUNTIMES.contains(u.runtime())) {
       throw new EstimateException(
           "runtime '"
@@ -313,6 +321,14 @@ public final class Estimator {
    * applied.
    */
   public Estimator api(ApiType type, double requests, double payloadKb) {
+    return api(type, requests, payloadKb, false);
+  }
+
+  /**
+   * As {@link #api(ApiType, double, double)}; with {@code freeTier} the 12-month free tier of a new
+   * account (1M calls a month of each API type) is deducted from the metered requests.
+   */
+  public Estimator api(ApiType type, double requests, double payloadKb, boolean freeTier) {
     nonNegative("requests", requests);
     nonNegative("payload-kb", payloadKb);
     BigDecimal n = count(requests);
@@ -346,14 +362,18 @@ public final class Estimator {
         tiers.stream()
             .map(t -> new Tiers.Tier(t.upTo() == null ? null : millions(t.upTo()), t.price()))
             .toList();
+    BigDecimal free = freeTier ? catalog.price("apiGateway.freeTier.requests") : BigDecimal.ZERO;
     tiered(
         API_GATEWAY,
         (type == ApiType.HTTP ? "HTTP API" : "REST API") + " requests",
-        millions(metered),
+        millions(minusFree(metered, free)),
         "million requests",
         perMillion,
-        derivation);
-    assumptions.add("API Gateway 12-month free tier (new accounts) not applied");
+        derivation + freeText(free, metered, "requests"));
+    assumptions.add(
+        freeTier
+            ? "API Gateway free tier applied: 1M calls a month, for a new account's first 12 months"
+            : "API Gateway 12-month free tier (new accounts) not applied");
     return this;
   }
 
@@ -452,10 +472,24 @@ public final class Estimator {
 
   /** CloudWatch Logs ingestion, GB. */
   public Estimator logs(double gb) {
+    return logs(gb, false);
+  }
+
+  /** CloudWatch Logs ingestion, GB; with {@code freeTier} less the always-free 5 GB a month. */
+  public Estimator logs(double gb, boolean freeTier) {
     nonNegative("logs-gb", gb);
     BigDecimal q = BigDecimal.valueOf(gb);
+    BigDecimal free = freeTier ? catalog.price("cloudwatchLogs.freeGb") : BigDecimal.ZERO;
     BigDecimal p = catalog.price("cloudwatchLogs.ingestionGb");
-    items.add(LineItem.of(LOGS, "Log ingestion", q, "GB", p, num(q) + " GB x " + price(p)));
+    BigDecimal billable = minusFree(q, free);
+    items.add(
+        LineItem.of(
+            LOGS,
+            "Log ingestion",
+            billable,
+            "GB",
+            p,
+            num(q) + " GB" + freeText(free, q, "GB") + " x " + price(p)));
     return this;
   }
 
@@ -674,6 +708,13 @@ public final class Estimator {
   /** Request counts are whole: a fractional share of traffic rounds to the nearest request. */
   private static BigDecimal count(double n) {
     return BigDecimal.valueOf(n).setScale(0, RoundingMode.HALF_UP);
+  }
+
+  /** Hours of a configuration within one month: at most 31 days. */
+  private static void atMostAMonth(String what, double hours) {
+    if (hours > 744) {
+      throw new EstimateException(what + ": " + hours + " h is more than a month has (744 h)");
+    }
   }
 
   private static void nonNegative(String field, double value) {

@@ -252,6 +252,51 @@ class PricingRulesTest {
   }
 
   @Test
+  void apiGatewayFreeTierOnlyWhenAsked() {
+    est.api(ApiType.HTTP, 2_500_000, 10, true);
+    assertThat(item("HTTP API requests").quantity()).isEqualByComparingTo("1.5"); // million
+    assertThat(est.estimate().total()).isEqualByComparingTo("1.50");
+    assertThat(est.estimate().assumptions()).anyMatch(a -> a.contains("free tier applied"));
+  }
+
+  @Test
+  void cloudWatchLogsFreeFiveGbOnlyWhenAsked() {
+    est.logs(20, true).logs(20);
+    assertThat(items())
+        .extracting(LineItem::cost)
+        .usingElementComparator(BigDecimal::compareTo)
+        .containsExactly(bd("7.50"), bd("10.00"));
+  }
+
+  @Test
+  void provisionedTrafficNeedsConcurrencyAndHoursFitAMonth() {
+    LambdaUsage base = LambdaUsage.onDemand(1024, Architecture.X86_64, 0, 0);
+    assertThatThrownBy(
+            () ->
+                est.lambda(
+                    new LambdaUsage(
+                        1024,
+                        Architecture.X86_64,
+                        0,
+                        0,
+                        false,
+                        512,
+                        0,
+                        0,
+                        1_000_000,
+                        100,
+                        false,
+                        "java21",
+                        0,
+                        730)))
+        .hasMessageContaining("without provisioned concurrency");
+    assertThatThrownBy(() -> est.lambda(base.withProvisioned(1, 745, 0, 0)))
+        .hasMessageContaining("more than a month has");
+    assertThatThrownBy(() -> est.lambda(base.withSnapStart("python3.12", 0, 800)))
+        .hasMessageContaining("snapstart-hours");
+  }
+
+  @Test
   void cloudFunctionsGen1RoundsUpTo100Ms() {
     // the page's own example: 260 ms is billed as 300 ms
     est.gcf(new GcfUsage(1, 1024, 1_000_000, 260, 0, false));
