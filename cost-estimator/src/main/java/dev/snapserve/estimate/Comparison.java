@@ -10,6 +10,7 @@ import dev.snapserve.spec.Traffic;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Rectangle;
+import java.awt.geom.Ellipse2D;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,6 +27,7 @@ import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
@@ -283,8 +285,8 @@ public record Comparison(
     SVGGraphics2D g2 = new SVGGraphics2D(width, height);
     g2.setDefsKeyPrefix("snapserve-"); // the default prefix is time-based: same input, same bytes
     chart().draw(g2, new Rectangle(0, 0, width, height));
-    // the element, not getSVGDocument(): its DOCTYPE names a DTD that XML tools fetch from w3.org
-    // a viewBox, so the chart scales with its box instead of being cropped
+    // the element, not getSVGDocument() (its DOCTYPE names a DTD that XML tools fetch from
+    // w3.org), with a viewBox, so the chart scales with its box instead of being cropped
     String svg =
         g2.getSVGElement(
             null,
@@ -295,7 +297,10 @@ public record Comparison(
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg + "\n";
   }
 
-  /** A line chart, both axes logarithmic, with the cheapest-option changes marked. */
+  /**
+   * A line chart, both axes logarithmic: every break-even is a point where two lines cross, and
+   * where the cheapest option changes a dashed line marks it.
+   */
   private JFreeChart chart() {
     XYSeriesCollection data = new XYSeriesCollection();
     for (Series s : series) {
@@ -308,6 +313,9 @@ public record Comparison(
       }
       data.addSeries(xy);
     }
+    XYSeries crossings = new XYSeries("break-even points");
+    breakEvens.forEach(b -> crossings.add(b.requestsPerMonth(), b.monthlyUsd().doubleValue()));
+    data.addSeries(crossings);
     JFreeChart chart =
         ChartFactory.createXYLineChart(
             "Monthly cost by traffic (" + region + ")",
@@ -328,10 +336,16 @@ public record Comparison(
       new Color(0xd6, 0x27, 0x28), new Color(0x1f, 0x77, 0xb4), new Color(0x2c, 0xa0, 0x2c),
       new Color(0xff, 0x7f, 0x0e), new Color(0x94, 0x67, 0xbd), new Color(0x17, 0xbe, 0xcf)
     };
+    XYLineAndShapeRenderer renderer = (XYLineAndShapeRenderer) plot.getRenderer();
     for (int i = 0; i < series.size(); i++) {
-      plot.getRenderer().setSeriesStroke(i, new BasicStroke(2f));
-      plot.getRenderer().setSeriesPaint(i, palette[i % palette.length]);
+      renderer.setSeriesStroke(i, new BasicStroke(2f));
+      renderer.setSeriesPaint(i, palette[i % palette.length]);
     }
+    int points = series.size();
+    renderer.setSeriesLinesVisible(points, false);
+    renderer.setSeriesShapesVisible(points, true);
+    renderer.setSeriesShape(points, new Ellipse2D.Double(-4, -4, 8, 8));
+    renderer.setSeriesPaint(points, Color.BLACK);
     for (BreakEven b : breakEvens) {
       if (!b.cheapestChanges()) continue;
       ValueMarker m = new ValueMarker(b.requestsPerMonth());

@@ -98,6 +98,23 @@ class ComparisonTest {
   }
 
   @Test
+  void everyBreakEvenIsDrawnAsAPoint() throws Exception {
+    Comparison c = Comparison.of(withGpuThroughput(120_000), 1e5, 1e10, 26);
+    assertThat(c.breakEvens()).hasSizeGreaterThan(1);
+    String svg = c.chartSvg(900, 500);
+    assertThat(svg).contains("break-even points");
+    // one circle (a path of curves, filled and outlined) per crossing; the legend adds one
+    long circles =
+        java.util.regex.Pattern.compile("<path d='([^']*C[^']*)'")
+            .matcher(svg)
+            .results()
+            .map(m -> m.group(1))
+            .distinct()
+            .count();
+    assertThat(circles).isEqualTo(c.breakEvens().size() + 1);
+  }
+
+  @Test
   void rejectsAnEmptyRange() {
     assertThatThrownBy(() -> Comparison.of(SPEC, 1e6, 1e5, 10))
         .hasMessageContaining("0 < from < to");
