@@ -32,7 +32,9 @@ import java.util.stream.Collectors;
  * Priced: Lambda functions (memory, architecture, ephemeral storage, SnapStart, provisioned
  * concurrency of their aliases/versions), HTTP vs REST APIs (plus their responses as data out),
  * SageMaker endpoint configs (instance variants with their autoscaling, serverless variants) and
- * log groups. Traffic is uniform over the month.
+ * log groups. Traffic is uniform over the month. A function with provisioned concurrency serves all
+ * its requests there unless {@code spilloverRequestsPerMonth} says how many are billed on demand.
+ * Resource types not priced are listed, with counts, in one assumption.
  */
 public final class TemplateEstimator {
   /** The fields a usage entry may have. */
