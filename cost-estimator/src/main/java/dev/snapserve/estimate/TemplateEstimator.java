@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * Prices a synthesized CloudFormation template ({@code cdk.out/STACK.template.json}) under an
@@ -30,7 +32,9 @@ import java.util.Set;
  * Priced: Lambda functions (memory, architecture, ephemeral storage, SnapStart, provisioned
  * concurrency of their aliases/versions), HTTP vs REST APIs (plus their responses as data out),
  * SageMaker endpoint configs (instance variants with their autoscaling, serverless variants) and
- * log groups. Traffic is uniform over the month.
+ * log groups. Traffic is uniform over the month. A function with provisioned concurrency serves all
+ * its requests there unless {@code spilloverRequestsPerMonth} says how many are billed on demand.
+ * Resource types not priced are listed, with counts, in one assumption.
  */
 public final class TemplateEstimator {
   /** The fields a usage entry may have. */
@@ -41,7 +45,8 @@ public final class TemplateEstimator {
           "requestBytes",
           "responseBytes",
           "ingestionGb",
-          "snapStartRestores");
+          "snapStartRestores",
+          "spilloverRequestsPerMonth");
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
@@ -81,6 +86,14 @@ public final class TemplateEstimator {
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
+      if (!e.getValue().isObject()) {
+        throw new EstimateException(
+            file
+                + ": "
+                + e.getKey()
+                + " must map usage fields to numbers (e.g. {requestsPerMonth: 1000}), got "
+                + e.getValue());
+      }
       Map<String, Double> fields = new LinkedHashMap<>();
       for (Iterator<Map.Entry<String, JsonNode>> f = e.getValue().fields(); f.hasNext(); ) {
         Map.Entry<String, JsonNode> field = f.next();
@@ -106,64 +119,287 @@ public final class TemplateEstimator {
   public static Estimate estimate(
       JsonNode template, Map<String, Map<String, Double>> usage, String region) {
     Estimator est = new Estimator(PriceCatalog.load(region));
-    JsonNode resources = template.path("Resources");
+    JsonNode resources = resources(template);
+    Props p = new Props(est, template.path("Parameters"));
     for (String id : usage.keySet()) {
-      if (!resources.has(id)) {
-        est.assume("WARNING usage for '" + id + "' names no resource in the template; ignored");
-      }
+      warnIfNotRead(est, resources, id);
     }
+    Map<String, Integer> unpriced = new TreeMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> r = it.next();
       String id = r.getKey();
+      String type = r.getValue().path("Type").asText();
       JsonNode props = r.getValue().path("Properties");
       Map<String, Double> u = usage.getOrDefault(id, Map.of());
-      switch (r.getValue().path("Type").asText()) {
-        case "AWS::Lambda::Function" -> lambda(est, resources, id, props, u);
+      switch (type) {
+        case "AWS::Lambda::Function" -> lambda(p, resources, id, props, u);
         case "AWS::ApiGatewayV2::Api" -> {
           if (props.path("ProtocolType").asText("HTTP").equals("HTTP"))
             api(est, ApiType.HTTP, id, u);
           else est.assume(id + ": WebSocket APIs are not priced");
         }
         case "AWS::ApiGateway::RestApi" -> api(est, ApiType.REST, id, u);
-        case "AWS::SageMaker::EndpointConfig" -> endpointConfig(est, resources, id, props, u);
+        case "AWS::SageMaker::EndpointConfig" -> endpointConfig(p, resources, id, props, u);
         case "AWS::Logs::LogGroup" -> {
           if (u.getOrDefault("ingestionGb", 0.0) > 0) est.logs(u.get("ingestionGb"));
+          else unpriced.merge(type, 1, Integer::sum);
         }
-        default -> {}
+        default -> {
+          if (!READ_TYPES.contains(type)) unpriced.merge(type, 1, Integer::sum);
+        }
       }
+    }
+    if (!unpriced.isEmpty()) {
+      est.assume(
+          "not priced (outside this estimate): "
+              + unpriced.entrySet().stream()
+                  .sorted(
+                      Map.Entry.<String, Integer>comparingByValue()
+                          .reversed()
+                          .thenComparing(Map.Entry.comparingByKey()))
+                  .map(e -> e.getValue() + " " + e.getKey())
+                  .collect(Collectors.joining(", ")));
     }
     return est.estimate();
   }
 
+  /**
+   * Types priced through another resource: a function's aliases and versions (provisioned
+   * concurrency), an endpoint config's endpoint, scalable targets and scaling policies.
+   */
+  private static final Set<String> READ_TYPES =
+      Set.of(
+          "AWS::Lambda::Alias",
+          "AWS::Lambda::Version",
+          "AWS::SageMaker::Endpoint",
+          "AWS::ApplicationAutoScaling::ScalableTarget",
+          "AWS::ApplicationAutoScaling::ScalingPolicy");
+
+  /** The types whose usage entry is read. */
+  private static final Set<String> USAGE_TYPES =
+      Set.of(
+          "AWS::Lambda::Function",
+          "AWS::ApiGatewayV2::Api",
+          "AWS::ApiGateway::RestApi",
+          "AWS::SageMaker::EndpointConfig",
+          "AWS::Logs::LogGroup");
+
+  /** The template's resources; each must be an object with a string Type. */
+  private static JsonNode resources(JsonNode template) {
+    JsonNode resources = template.path("Resources");
+    if (!resources.isObject()) {
+      throw new EstimateException("the template has no \"Resources\" object");
+    }
+    resources
+        .fields()
+        .forEachRemaining(
+            r -> {
+              JsonNode res = r.getValue();
+              if (!res.isObject()) {
+                throw new EstimateException(
+                    "resource '" + r.getKey() + "' is not an object, got " + res);
+              }
+              if (!res.path("Type").isTextual()) {
+                throw new EstimateException("resource '" + r.getKey() + "' has no \"Type\" string");
+              }
+              if (res.has("Properties") && !res.get("Properties").isObject()) {
+                throw new EstimateException(
+                    "resource '"
+                        + r.getKey()
+                        + "': \"Properties\" is not an object, got "
+                        + res.get("Properties"));
+              }
+            });
+    return resources;
+  }
+
+  /** Usage keyed to a resource whose usage is not read is a warning that says where it belongs. */
+  private static void warnIfNotRead(Estimator est, JsonNode resources, String id) {
+    if (!resources.has(id)) {
+      est.assume("WARNING usage for '" + id + "' names no resource in the template; ignored");
+      return;
+    }
+    String type = resources.path(id).path("Type").asText();
+    if (USAGE_TYPES.contains(type)) return;
+    JsonNode props = resources.path(id).path("Properties");
+    String owner =
+        switch (type) {
+          case "AWS::Lambda::Alias", "AWS::Lambda::Version" -> {
+            String fn = functionOf(resources, props);
+            yield fn == null ? "its function's entry" : "its function's entry '" + fn + "'";
+          }
+          case "AWS::SageMaker::Endpoint" -> {
+            String config = referencedId(props.path("EndpointConfigName"));
+            yield config == null
+                ? "its endpoint config's entry"
+                : "its endpoint config's entry '" + config + "'";
+          }
+          default -> null;
+        };
+    est.assume(
+        "WARNING usage for '"
+            + id
+            + "' names an "
+            + type
+            + (owner == null
+                ? ", whose usage is not priced"
+                : "; " + owner + " carries the traffic")
+            + "; ignored");
+  }
+
+  /** The logical id a {@code Ref}, {@code Fn::GetAtt} or {@code !GetAtt a.b} names, or null. */
+  private static String referencedId(JsonNode v) {
+    if (v.path("Ref").isTextual()) return v.get("Ref").asText();
+    JsonNode att = v.path("Fn::GetAtt");
+    if (att.isArray() && att.path(0).isTextual()) return att.get(0).asText();
+    if (att.isTextual()) return att.asText().split("\\.", 2)[0];
+    return null;
+  }
+
+  /** The logical id of the function an alias or version points at, or null. */
+  private static String functionOf(JsonNode resources, JsonNode props) {
+    String named = referencedId(props.path("FunctionName"));
+    String type = named == null ? "" : resources.path(named).path("Type").asText();
+    if (type.equals("AWS::Lambda::Function")) return named;
+    String version =
+        type.equals("AWS::Lambda::Version") ? named : referencedId(props.path("FunctionVersion"));
+    if (version != null
+        && resources.path(version).path("Type").asText().equals("AWS::Lambda::Version")) {
+      String fn = referencedId(resources.path(version).path("Properties").path("FunctionName"));
+      if (fn != null && resources.path(fn).path("Type").asText().equals("AWS::Lambda::Function"))
+        return fn;
+    }
+    return null;
+  }
+
+  /**
+   * Reads numeric properties: a number, or a numeric string (CloudFormation accepts both). An
+   * intrinsic function is resolved when it is a {@code Ref} to a parameter with a numeric default;
+   * otherwise the property is priced at its documented default, said in an assumption. Anything
+   * else is an error that names the resource, the property and the value.
+   */
+  private record Props(Estimator est, JsonNode parameters) {
+    /** {@code fallback} is the documented default; null when the property has none. */
+    double number(String id, String property, JsonNode v, Double fallback) {
+      if (v.isMissingNode() || v.isNull()) {
+        if (fallback == null) {
+          throw new EstimateException(id + ": " + property + " is missing");
+        }
+        return fallback;
+      }
+      if (v.isObject() && v.size() == 1) {
+        String fn = v.fieldNames().next();
+        if (fn.equals("Ref") || fn.startsWith("Fn::")) {
+          JsonNode param = parameters.path(v.path("Ref").asText()).path("Default");
+          if (fn.equals("Ref") && parse(param) != null && parse(param) >= 0) {
+            est.assume(
+                id + ": " + property + " is " + v + "; priced at its default " + param.asText());
+            return parse(param);
+          }
+          if (fallback == null) {
+            throw new EstimateException(
+                id + ": " + property + " is " + v + ", which cannot be resolved; give a number");
+          }
+          est.assume(
+              id
+                  + ": "
+                  + property
+                  + " is "
+                  + v
+                  + ", not resolved; priced "
+                  + (fallback.isInfinite() ? "as if absent" : "at the default " + fmt(fallback)));
+          return fallback;
+        }
+      }
+      Double n = parse(v);
+      if (n == null || n < 0) {
+        throw new EstimateException(
+            id + ": " + property + " must be a non-negative number, got " + v);
+      }
+      return n;
+    }
+
+    int integer(String id, String property, JsonNode v, Integer fallback) {
+      double n = number(id, property, v, fallback == null ? null : fallback.doubleValue());
+      if (n != Math.rint(n) || n > Integer.MAX_VALUE) {
+        throw new EstimateException(id + ": " + property + " must be a whole number, got " + v);
+      }
+      return (int) n;
+    }
+
+    private static Double parse(JsonNode v) {
+      if (v.isNumber()) return v.asDouble();
+      if (v.isTextual()) {
+        try {
+          double d = Double.parseDouble(v.asText().trim());
+          return Double.isFinite(d) ? d : null;
+        } catch (NumberFormatException e) {
+          return null;
+        }
+      }
+      return null;
+    }
+
+    private static String fmt(double d) {
+      return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+  }
+
   private static void lambda(
-      Estimator est, JsonNode resources, String id, JsonNode props, Map<String, Double> u) {
-    int memory = props.path("MemorySize").asInt(128);
-    Architecture arch =
-        props.path("Architectures").path(0).asText("x86_64").equals("arm64")
-            ? Architecture.ARM64
-            : Architecture.X86_64;
-    int ephemeral = props.path("EphemeralStorage").path("Size").asInt(512);
+      Props p, JsonNode resources, String id, JsonNode props, Map<String, Double> u) {
+    Estimator est = p.est();
+    int memory = p.integer(id, "MemorySize", props.path("MemorySize"), 128);
+    Architecture arch = architecture(est, id, props.path("Architectures"));
+    int ephemeral =
+        p.integer(id, "EphemeralStorage.Size", props.path("EphemeralStorage").path("Size"), 512);
     double requests = u.getOrDefault("requestsPerMonth", 0.0);
     double duration = u.getOrDefault("durationMs", 0.0);
     if (!u.containsKey("requestsPerMonth")) est.assume(id + ": no usage, priced at zero requests");
     int provisioned = 0;
-    for (JsonNode res : resources) {
-      String type = res.path("Type").asText();
-      JsonNode p = res.path("Properties");
+    for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> res = it.next();
+      String type = res.getValue().path("Type").asText();
+      JsonNode rp = res.getValue().path("Properties");
       if ((type.equals("AWS::Lambda::Alias") || type.equals("AWS::Lambda::Version"))
-          && p.path("FunctionName").toString().contains("\"" + id + "\"")) {
+          && id.equals(functionOf(resources, rp))) {
         provisioned +=
-            p.path("ProvisionedConcurrencyConfig").path("ProvisionedConcurrentExecutions").asInt(0);
+            p.integer(
+                res.getKey(),
+                "ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions",
+                rp.path("ProvisionedConcurrencyConfig").path("ProvisionedConcurrentExecutions"),
+                0);
       }
     }
+    double spillover = u.getOrDefault("spilloverRequestsPerMonth", 0.0);
     LambdaUsage usage =
         LambdaUsage.onDemand(memory, arch, requests, duration).withEphemeralMiB(ephemeral);
     if (provisioned > 0) {
+      if (spillover > requests) {
+        throw new EstimateException(
+            id
+                + ": spilloverRequestsPerMonth ("
+                + spillover
+                + ") is more than requestsPerMonth ("
+                + requests
+                + ")");
+      }
       usage =
-          LambdaUsage.onDemand(memory, arch, 0, 0)
+          LambdaUsage.onDemand(memory, arch, spillover, duration)
               .withEphemeralMiB(ephemeral)
-              .withProvisioned(provisioned, Traffic.HOURS_PER_MONTH, requests, duration);
-      est.assume(id + ": provisioned concurrency all month, serving all of its requests");
+              .withProvisioned(
+                  provisioned, Traffic.HOURS_PER_MONTH, requests - spillover, duration);
+      est.assume(
+          id
+              + ": provisioned concurrency all month, serving "
+              + (spillover > 0
+                  ? "all but the spilloverRequestsPerMonth, which are billed on demand"
+                  : "all of its requests"));
+    } else if (spillover > 0) {
+      est.assume(
+          "WARNING "
+              + id
+              + ": spilloverRequestsPerMonth given but the function has no provisioned"
+              + " concurrency; all requests are on demand");
     }
     if (props.path("SnapStart").path("ApplyOn").asText().equals("PublishedVersions")) {
       usage =
@@ -175,6 +411,22 @@ public final class TemplateEstimator {
     est.lambda(usage);
   }
 
+  private static Architecture architecture(Estimator est, String id, JsonNode architectures) {
+    JsonNode a = architectures.path(0);
+    if (a.isMissingNode()) return Architecture.X86_64;
+    if (!a.isTextual()) {
+      est.assume(id + ": Architectures is " + architectures + ", not resolved; priced as x86_64");
+      return Architecture.X86_64;
+    }
+    return switch (a.asText()) {
+      case "x86_64" -> Architecture.X86_64;
+      case "arm64" -> Architecture.ARM64;
+      default ->
+          throw new EstimateException(
+              id + ": Architectures must be [\"x86_64\"] or [\"arm64\"], got " + architectures);
+    };
+  }
+
   private static void api(Estimator est, ApiType type, String id, Map<String, Double> u) {
     double requests = u.getOrDefault("requestsPerMonth", 0.0);
     est.api(type, requests, u.getOrDefault("requestBytes", 0.0) / 1024);
@@ -183,12 +435,21 @@ public final class TemplateEstimator {
 
   /** Each variant scales on its own scalable target (min..max, target invocations/minute). */
   private static void endpointConfig(
-      Estimator est, JsonNode resources, String id, JsonNode props, Map<String, Double> u) {
+      Props p, JsonNode resources, String id, JsonNode props, Map<String, Double> u) {
+    Estimator est = p.est();
     double requests = u.getOrDefault("requestsPerMonth", 0.0);
     List<JsonNode> variants = new ArrayList<>();
     props.path("ProductionVariants").forEach(variants::add);
-    double weights =
-        variants.stream().mapToDouble(v -> v.path("InitialVariantWeight").asDouble(1)).sum();
+    double[] weight = new double[variants.size()];
+    for (int i = 0; i < weight.length; i++) {
+      weight[i] =
+          p.number(
+              id,
+              variantProperty(variants, i, "InitialVariantWeight"),
+              variants.get(i).path("InitialVariantWeight"),
+              1.0);
+    }
+    double weights = java.util.Arrays.stream(weight).sum();
     List<String> endpoints = new ArrayList<>();
     resources
         .fields()
@@ -203,33 +464,43 @@ public final class TemplateEstimator {
                 endpoints.add(e.getKey());
               }
             });
-    for (JsonNode v : variants) {
-      double share = v.path("InitialVariantWeight").asDouble(1) / weights;
+    for (int i = 0; i < variants.size(); i++) {
+      JsonNode v = variants.get(i);
+      double share = weights == 0 ? 0 : weight[i] / weights;
       double variantRequests = requests * share;
       if (v.has("ServerlessConfig")) {
         est.sagemakerServerless(
-            v.path("ServerlessConfig").path("MemorySizeInMB").asInt(),
+            p.integer(
+                id,
+                variantProperty(variants, i, "ServerlessConfig.MemorySizeInMB"),
+                v.path("ServerlessConfig").path("MemorySizeInMB"),
+                null),
             variantRequests,
             u.getOrDefault("durationMs", 0.0));
         continue;
       }
       String name = v.path("VariantName").asText();
-      int min = v.path("InitialInstanceCount").asInt(1);
+      int min =
+          p.integer(
+              id,
+              variantProperty(variants, i, "InitialInstanceCount"),
+              v.path("InitialInstanceCount"),
+              1);
       int max = min;
       double target = Double.POSITIVE_INFINITY;
       for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> st = it.next();
-        JsonNode p = st.getValue().path("Properties");
-        String resourceId = p.path("ResourceId").toString();
+        JsonNode sp = st.getValue().path("Properties");
+        String resourceId = sp.path("ResourceId").toString();
         if (st.getValue()
                 .path("Type")
                 .asText()
                 .equals("AWS::ApplicationAutoScaling::ScalableTarget")
             && resourceId.contains("/variant/" + name + "\"")
             && endpoints.stream().anyMatch(ep -> resourceId.contains("\"" + ep + "\""))) {
-          min = p.path("MinCapacity").asInt(min);
-          max = p.path("MaxCapacity").asInt(max);
-          target = targetValue(resources, st.getKey());
+          min = p.integer(st.getKey(), "MinCapacity", sp.path("MinCapacity"), min);
+          max = p.integer(st.getKey(), "MaxCapacity", sp.path("MaxCapacity"), Math.max(min, max));
+          target = targetValue(p, resources, st.getKey());
         }
       }
       double instances =
@@ -256,12 +527,23 @@ public final class TemplateEstimator {
         requests * u.getOrDefault("responseBytes", 0.0) / BYTES_PER_GIB);
   }
 
-  private static double targetValue(JsonNode resources, String scalableTargetId) {
-    for (JsonNode res : resources) {
-      JsonNode p = res.path("Properties");
-      if (res.path("Type").asText().equals("AWS::ApplicationAutoScaling::ScalingPolicy")
-          && p.path("ScalingTargetId").toString().contains("\"" + scalableTargetId + "\"")) {
-        return p.path("TargetTrackingScalingPolicyConfiguration").path("TargetValue").asDouble();
+  /** {@code ProductionVariants[cnn].InitialInstanceCount}, by name when the variant has one. */
+  private static String variantProperty(List<JsonNode> variants, int i, String property) {
+    JsonNode name = variants.get(i).path("VariantName");
+    return "ProductionVariants[" + (name.isTextual() ? name.asText() : i) + "]." + property;
+  }
+
+  private static double targetValue(Props p, JsonNode resources, String scalableTargetId) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> res = it.next();
+      JsonNode sp = res.getValue().path("Properties");
+      if (res.getValue().path("Type").asText().equals("AWS::ApplicationAutoScaling::ScalingPolicy")
+          && sp.path("ScalingTargetId").toString().contains("\"" + scalableTargetId + "\"")) {
+        return p.number(
+            res.getKey(),
+            "TargetTrackingScalingPolicyConfiguration.TargetValue",
+            sp.path("TargetTrackingScalingPolicyConfiguration").path("TargetValue"),
+            Double.POSITIVE_INFINITY);
       }
     }
     return Double.POSITIVE_INFINITY;
@@ -269,26 +551,39 @@ public final class TemplateEstimator {
 
   /**
    * A usage file stub ({@code --sync-usage}): every priced resource of {@code template} with the
-   * fields it reads, at zero, and its type as a comment.
+   * fields it reads, at zero, and its type as a comment; aliases, versions and endpoints as
+   * comments naming the entry that carries their traffic.
    */
   public static String usageStub(JsonNode template) {
+    JsonNode resources = resources(template);
     StringBuilder sb =
         new StringBuilder("# usage for snapserve estimate --template, keyed by logical id\n");
-    template
-        .path("Resources")
+    resources
         .fields()
         .forEachRemaining(
             r -> {
               String type = r.getValue().path("Type").asText();
+              JsonNode props = r.getValue().path("Properties");
               String fields =
                   switch (type) {
                     case "AWS::Lambda::Function" ->
-                        "requestsPerMonth: 0, durationMs: 0, snapStartRestores: 0";
+                        "requestsPerMonth: 0, durationMs: 0, snapStartRestores: 0"
+                            + (hasProvisioned(resources, r.getKey())
+                                ? ", spilloverRequestsPerMonth: 0"
+                                : "");
                     case "AWS::ApiGatewayV2::Api", "AWS::ApiGateway::RestApi" ->
                         "requestsPerMonth: 0, requestBytes: 0, responseBytes: 0";
                     case "AWS::SageMaker::EndpointConfig" ->
                         "requestsPerMonth: 0, durationMs: 0, requestBytes: 0, responseBytes: 0";
                     case "AWS::Logs::LogGroup" -> "ingestionGb: 0";
+                    default -> null;
+                  };
+              String carrier =
+                  switch (type) {
+                    case "AWS::Lambda::Alias", "AWS::Lambda::Version" ->
+                        functionOf(resources, props);
+                    case "AWS::SageMaker::Endpoint" ->
+                        referencedId(props.path("EndpointConfigName"));
                     default -> null;
                   };
               if (fields != null) {
@@ -298,9 +593,30 @@ public final class TemplateEstimator {
                     .append("}  # ")
                     .append(type)
                     .append('\n');
+              } else if (carrier != null) {
+                sb.append("# ")
+                    .append(r.getKey())
+                    .append(" (")
+                    .append(type)
+                    .append("): its traffic goes on ")
+                    .append(carrier)
+                    .append('\n');
               }
             });
     return sb.toString();
+  }
+
+  /** Whether an alias or version of function {@code id} sets provisioned concurrency. */
+  private static boolean hasProvisioned(JsonNode resources, String id) {
+    for (JsonNode res : resources) {
+      String type = res.path("Type").asText();
+      if ((type.equals("AWS::Lambda::Alias") || type.equals("AWS::Lambda::Version"))
+          && id.equals(functionOf(resources, res.path("Properties")))
+          && !res.path("Properties").path("ProvisionedConcurrencyConfig").isMissingNode()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String firstLine(String s) {

@@ -3,13 +3,18 @@ package dev.snapserve.estimate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snapserve.spec.DeploymentSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The fixture {@code templates/digits-api.template.json} is the template the cdk module synthesizes
@@ -17,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 2026-12-02), so the spec and its template must price the same.
  */
 class TemplateEstimatorTest {
+  static final ObjectMapper JSON = new ObjectMapper();
   static final Path TEMPLATE = Path.of("src/test/resources/templates/digits-api.template.json");
 
   /** The spec's traffic profile, keyed by the template's logical ids. */
@@ -104,5 +110,214 @@ class TemplateEstimatorTest {
             .orElseThrow();
     // 2 x 2 GB x 730 h x 3,600 s
     assertThat(pc.quantity()).isEqualByComparingTo("10512000");
+  }
+
+  static ObjectNode template() {
+    return (ObjectNode) TemplateEstimator.readTemplate(TEMPLATE).deepCopy();
+  }
+
+  static ObjectNode props(JsonNode t, String id) {
+    return (ObjectNode) t.path("Resources").path(id).path("Properties");
+  }
+
+  static Estimate price(JsonNode t, Map<String, Map<String, Double>> usage) {
+    return TemplateEstimator.estimate(t, usage, "us-east-1");
+  }
+
+  @Test
+  void aResourceThatIsNotAnObjectIsAnErrorNamingIt() throws Exception {
+    JsonNode t = JSON.readTree("{\"Resources\": {\"X\": 5}}");
+    assertThatThrownBy(() -> price(t, Map.of()))
+        .isInstanceOf(EstimateException.class)
+        .hasMessage("resource 'X' is not an object, got 5");
+    assertThatThrownBy(() -> TemplateEstimator.usageStub(t)).hasMessageContaining("'X'");
+    JsonNode noType = JSON.readTree("{\"Resources\": {\"Y\": {\"Properties\": {}}}}");
+    assertThatThrownBy(() -> price(noType, Map.of()))
+        .hasMessage("resource 'Y' has no \"Type\" string");
+  }
+
+  /** Resource, JSON pointer of the property under Properties, bad value, message. */
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "fnFunction4F996A82|/MemorySize|\"lots\"|fnFunction4F996A82: MemorySize must be a"
+            + " non-negative number, got \"lots\"",
+        "fnFunction4F996A82|/MemorySize|2048.5|fnFunction4F996A82: MemorySize must be a whole"
+            + " number, got 2048.5",
+        "fnFunction4F996A82|/MemorySize|-1|fnFunction4F996A82: MemorySize must be a non-negative"
+            + " number, got -1",
+        "fnFunction4F996A82|/EphemeralStorage/Size|[512]|fnFunction4F996A82: EphemeralStorage.Size"
+            + " must be a non-negative number, got [512]",
+        "fnAliasv1AF9C1A3B|/ProvisionedConcurrencyConfig/ProvisionedConcurrentExecutions|\"two\"|"
+            + "fnAliasv1AF9C1A3B: ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions must"
+            + " be a non-negative number, got \"two\"",
+        "gpuConfigACFD9444|/ProductionVariants/0/InitialInstanceCount|true|gpuConfigACFD9444:"
+            + " ProductionVariants[cnn].InitialInstanceCount must be a non-negative number, got"
+            + " true",
+        "gpuConfigACFD9444|/ProductionVariants/1/InitialVariantWeight|\"most\"|gpuConfigACFD9444:"
+            + " ProductionVariants[former].InitialVariantWeight must be a non-negative number, got"
+            + " \"most\"",
+        "gpuScalingcnn630F5BD2|/MinCapacity|\"one\"|gpuScalingcnn630F5BD2: MinCapacity must be a"
+            + " non-negative number, got \"one\"",
+        "gpuScalingformer6B457AD5|/MaxCapacity|{}|gpuScalingformer6B457AD5: MaxCapacity must be a"
+            + " non-negative number, got {}",
+        "fnFunction4F996A82|/Architectures|[\"graviton\"]|fnFunction4F996A82: Architectures must"
+            + " be [\"x86_64\"] or [\"arm64\"], got [\"graviton\"]",
+      })
+  void aPricedPropertyOfTheWrongTypeIsAnErrorNamingItAndItsValue(
+      String id, String pointer, String value, String message) throws Exception {
+    ObjectNode t = template();
+    JsonPointer at = JsonPointer.compile(pointer);
+    ObjectNode parent = at.head().matches() ? props(t, id) : props(t, id).withObject(at.head());
+    parent.set(at.last().getMatchingProperty(), JSON.readTree(value));
+    assertThatThrownBy(() -> price(t, USAGE))
+        .isInstanceOf(EstimateException.class)
+        .hasMessage(message);
+  }
+
+  @Test
+  void numericStringsAreNumbersAndIntrinsicsFallBackToADefaultOrAParameterDefault()
+      throws Exception {
+    java.math.BigDecimal atSpec = price(template(), USAGE).cost(Estimator.LAMBDA);
+
+    ObjectNode quoted = template();
+    props(quoted, "fnFunction4F996A82").put("MemorySize", "2048");
+    assertThat(price(quoted, USAGE).cost(Estimator.LAMBDA)).isEqualByComparingTo(atSpec);
+
+    ObjectNode ref = template();
+    ref.with("Parameters").putObject("Memory").put("Type", "Number").put("Default", "2048");
+    props(ref, "fnFunction4F996A82").set("MemorySize", JSON.readTree("{\"Ref\": \"Memory\"}"));
+    Estimate byRef = price(ref, USAGE);
+    assertThat(byRef.cost(Estimator.LAMBDA)).isEqualByComparingTo(atSpec);
+    assertThat(byRef.assumptions())
+        .contains(
+            "fnFunction4F996A82: MemorySize is {\"Ref\":\"Memory\"}; priced at its default 2048");
+
+    ObjectNode unresolved = template();
+    props(unresolved, "fnFunction4F996A82")
+        .set("MemorySize", JSON.readTree("{\"Fn::ImportValue\": \"shared-memory\"}"));
+    ObjectNode absent = template();
+    props(absent, "fnFunction4F996A82").remove("MemorySize");
+    Estimate fallback = price(unresolved, USAGE);
+    assertThat(fallback.cost(Estimator.LAMBDA))
+        .isEqualByComparingTo(price(absent, USAGE).cost(Estimator.LAMBDA))
+        .isLessThan(atSpec);
+    assertThat(fallback.assumptions())
+        .contains(
+            "fnFunction4F996A82: MemorySize is {\"Fn::ImportValue\":\"shared-memory\"}, not"
+                + " resolved; priced at the default 128");
+  }
+
+  @Test
+  void aServerlessVariantWhoseMemoryCannotBeResolvedIsAnError() throws Exception {
+    ObjectNode t = template();
+    ObjectNode variant =
+        (ObjectNode) props(t, "gpuConfigACFD9444").path("ProductionVariants").get(0);
+    variant
+        .putObject("ServerlessConfig")
+        .set("MemorySizeInMB", JSON.readTree("{\"Ref\": \"Mem\"}"));
+    assertThatThrownBy(() -> price(t, USAGE))
+        .hasMessage(
+            "gpuConfigACFD9444: ProductionVariants[cnn].ServerlessConfig.MemorySizeInMB is"
+                + " {\"Ref\":\"Mem\"}, which cannot be resolved; give a number");
+  }
+
+  @Test
+  void aUsageEntryThatIsNotAMapIsAnErrorNamingIt(@TempDir Path dir) throws Exception {
+    Path five = Files.writeString(dir.resolve("u.yaml"), "fnFunction4F996A82: 5\n");
+    assertThatThrownBy(() -> TemplateEstimator.readUsage(five))
+        .isInstanceOf(EstimateException.class)
+        .hasMessageContaining("fnFunction4F996A82 must map usage fields to numbers")
+        .hasMessageEndingWith("got 5");
+    Path empty = Files.writeString(dir.resolve("e.yaml"), "ApiCD79AAA0:\n");
+    assertThatThrownBy(() -> TemplateEstimator.readUsage(empty))
+        .hasMessageContaining("ApiCD79AAA0 must map usage fields");
+  }
+
+  @Test
+  void usageOnAnAliasOrEndpointIsAWarningNamingTheEntryThatCarriesTheTraffic() {
+    Estimate e =
+        price(
+            template(),
+            Map.of(
+                "fnAliasv1AF9C1A3B", Map.of("requestsPerMonth", 1.0),
+                "fnFunctionCurrentVersionA9FF6E8Fec2b9bbc01e20629ff3893a47a358d58",
+                    Map.of("requestsPerMonth", 1.0),
+                "gpuEndpoint0A7130D0", Map.of("requestsPerMonth", 1.0)));
+    assertThat(e.assumptions())
+        .contains(
+            "WARNING usage for 'fnAliasv1AF9C1A3B' names an AWS::Lambda::Alias; its function's"
+                + " entry 'fnFunction4F996A82' carries the traffic; ignored",
+            "WARNING usage for 'fnFunctionCurrentVersionA9FF6E8Fec2b9bbc01e20629ff3893a47a358d58'"
+                + " names an AWS::Lambda::Version; its function's entry 'fnFunction4F996A82'"
+                + " carries the traffic; ignored",
+            "WARNING usage for 'gpuEndpoint0A7130D0' names an AWS::SageMaker::Endpoint; its"
+                + " endpoint config's entry 'gpuConfigACFD9444' carries the traffic; ignored");
+    assertThat(TemplateEstimator.usageStub(template()))
+        .contains(
+            "# fnAliasv1AF9C1A3B (AWS::Lambda::Alias): its traffic goes on fnFunction4F996A82\n")
+        .contains(
+            "# gpuEndpoint0A7130D0 (AWS::SageMaker::Endpoint): its traffic goes on"
+                + " gpuConfigACFD9444\n")
+        .doesNotContain("spilloverRequestsPerMonth");
+  }
+
+  @Test
+  void requestsBeyondProvisionedConcurrencyAreBilledOnDemand() {
+    ObjectNode t = template();
+    props(t, "fnFunction4F996A82").remove("SnapStart");
+    props(t, "fnAliasv1AF9C1A3B")
+        .putObject("ProvisionedConcurrencyConfig")
+        .put("ProvisionedConcurrentExecutions", 2);
+    Estimate e =
+        price(
+            t,
+            Map.of(
+                "fnFunction4F996A82",
+                Map.of(
+                    "requestsPerMonth",
+                    4_500_000.0,
+                    "durationMs",
+                    12.0,
+                    "spilloverRequestsPerMonth",
+                    1_000_000.0)));
+    assertThat(quantity(e, "Requests (on-demand)")).isEqualByComparingTo("1");
+    assertThat(quantity(e, "Requests (provisioned concurrency)")).isEqualByComparingTo("3.5");
+    assertThat(TemplateEstimator.usageStub(t)).contains("spilloverRequestsPerMonth: 0");
+    assertThatThrownBy(
+            () ->
+                price(
+                    t,
+                    Map.of(
+                        "fnFunction4F996A82",
+                        Map.of("requestsPerMonth", 10.0, "spilloverRequestsPerMonth", 11.0))))
+        .hasMessageContaining("fnFunction4F996A82: spilloverRequestsPerMonth (11.0) is more than");
+  }
+
+  static java.math.BigDecimal quantity(Estimate e, String item) {
+    return e.lineItems().stream()
+        .filter(i -> i.item().equals(item))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError(item + " not in " + e.lineItems()))
+        .quantity();
+  }
+
+  @Test
+  void theResourceTypesOutsideTheEstimateAreListedWithCounts() {
+    // the spec's log groups get no ingestion usage here, so they are outside the estimate too
+    assertThat(price(template(), USAGE).assumptions())
+        .contains(
+            "not priced (outside this estimate): 10 AWS::CloudWatch::Alarm, 6"
+                + " AWS::ApiGatewayV2::Route, 6 AWS::IAM::Role, 6 AWS::Lambda::Permission, 2"
+                + " AWS::ApiGatewayV2::Integration, 2 AWS::CodeDeploy::DeploymentGroup, 2"
+                + " AWS::IAM::Policy, 2 AWS::Logs::LogGroup, 2 AWS::SageMaker::Model, 1"
+                + " AWS::ApiGatewayV2::Authorizer, 1 AWS::ApiGatewayV2::Stage, 1"
+                + " AWS::CloudWatch::Dashboard, 1 AWS::CodeDeploy::Application, 1 AWS::S3::Bucket,"
+                + " 1 AWS::S3::BucketPolicy");
+    Map<String, Map<String, Double>> withLogs = new java.util.HashMap<>(USAGE);
+    withLogs.put("fnLogs4D96AD1B", Map.of("ingestionGb", 2.0));
+    assertThat(price(template(), withLogs).assumptions())
+        .anyMatch(a -> a.contains(" 1 AWS::Logs::LogGroup,"));
   }
 }
