@@ -172,7 +172,9 @@ public record SpecUsage(
     responseBytes.ifPresent(v -> parts.add("responseBytes"));
     durationMs.ifPresent(v -> parts.add("durationMs"));
     durationMsByTarget.forEach((k, v) -> parts.add("durationMs of " + k));
-    return "usage file " + source + " overrides the spec's " + String.join(", ", parts);
+    return parts.isEmpty()
+        ? "usage file " + source + " sets nothing; the spec's traffic profile is used"
+        : "usage file " + source + " overrides the spec's " + String.join(", ", parts);
   }
 
   private static SpecUsage withSource(SpecUsage u, Path file) {

@@ -49,6 +49,8 @@ class SpecUsageTest {
   void anEmptyFileChangesNothingAndAnHourlyProfileReplacesTheMonthlyTotal() throws Exception {
     Estimate same = SpecEstimator.estimate(SPEC, SpecUsage.read(usage("")));
     assertThat(same.total()).isEqualByComparingTo(SpecEstimator.estimate(SPEC).total());
+    assertThat(same.assumptions())
+        .anyMatch(a -> a.endsWith("sets nothing; the spec's traffic profile is used"));
 
     String hours = String.join(", ", java.util.Collections.nCopies(24, "1000"));
     Estimate e =
