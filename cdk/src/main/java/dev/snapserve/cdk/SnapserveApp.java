@@ -53,12 +53,27 @@ public final class SnapserveApp {
     try {
       app.synth();
     } catch (RuntimeException e) {
-      // a failed validation (the budget, cdk-nag) is the user's to fix: its message, no trace
-      String m = String.valueOf(e.getMessage());
-      if (!m.startsWith(VALIDATION_FAILED)) throw e;
-      System.err.println("snapserve-cdk: " + m.substring(VALIDATION_FAILED.length()).strip());
+      // a failed validation (the budget) is the user's to fix: its message, no trace
+      String errors = validationErrors(e);
+      if (errors == null) throw e;
+      System.err.println("snapserve-cdk: " + errors);
       System.exit(2);
     }
+  }
+
+  /**
+   * The errors of a failed construct validation, or null when {@code e} is another failure. jsii
+   * appends the JavaScript stack to the message, and that stack starts with the message again: the
+   * errors would show twice, then the Node frames of the jsii kernel.
+   */
+  static String validationErrors(RuntimeException e) {
+    String m = String.valueOf(e.getMessage());
+    if (!m.startsWith(VALIDATION_FAILED)) return null;
+    int eol = m.indexOf('\n');
+    // the stack's first line: "<error name>: " + the message
+    int stack = eol < 0 ? -1 : m.indexOf(": " + m.substring(0, eol), eol);
+    if (stack >= 0) m = m.substring(0, m.lastIndexOf('\n', stack));
+    return m.substring(VALIDATION_FAILED.length()).strip();
   }
 
   /**

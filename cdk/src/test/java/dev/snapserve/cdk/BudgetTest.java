@@ -1,11 +1,15 @@
 package dev.snapserve.cdk;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchRuntimeException;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapserve.spec.DeploymentSpec;
+import dev.snapserve.spec.ModelVersion;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awscdk.App;
@@ -36,12 +40,73 @@ class BudgetTest {
   @Test
   void synthFailsWithTheBreakdownWhenTheEstimateExceedsTheBudget() throws Exception {
     App app = synthesizable(example("monthlyUsd: \\d+", "monthlyUsd: 100"));
-    assertThatThrownBy(app::synth)
+    RuntimeException e = catchRuntimeException(app::synth);
+    assertThat(e)
         .hasMessageContaining("exceeds the spec's budget $100.00/month (budget.monthlyUsd)")
         .hasMessageContaining("Amazon SageMaker")
         .hasMessageContaining("ml.g5.xlarge");
+    // what the app prints: the breakdown once, without jsii's copy of it and its Node frames
+    assertOneCleanMessage(SnapserveApp.validationErrors(e));
     // the estimate is in the cloud assembly either way, for whoever has to decide
     assertThat(tmp.resolve("cdk.out/cost-estimate.md")).isRegularFile();
+  }
+
+  /** The app itself, as {@code cdk synth} runs it: one message, exit code 2, no stack trace. */
+  @Test
+  void theAppPrintsTheBreakdownOnceAndExits2WhenTheEstimateExceedsTheBudget() throws Exception {
+    Path root = Path.of(System.getProperty("snapserve.root"));
+    Path spec = tmp.resolve("snapserve.yaml");
+    String yaml =
+        Files.readString(root.resolve("snapserve.yaml"))
+            .replaceFirst("monthlyUsd: \\d+", "monthlyUsd: 100")
+            .replace(": models/", ": " + root.resolve("models") + "/");
+    Files.writeString(spec, yaml);
+    // the packager's zips are there already: synth merges them instead of packaging the bundles
+    Path dist = tmp.resolve("dist");
+    Files.createDirectories(dist);
+    for (ModelVersion v : DeploymentSpec.load(spec).models().get("digits").values()) {
+      String sha =
+          new ObjectMapper()
+              .readTree(v.bundle().resolve("manifest.json").toFile())
+              .path("model")
+              .path("sha256")
+              .asText();
+      LambdaArtifactsTest.packagerZip(
+          dist.resolve("digits-" + v.version() + "-lambda-arm64.zip"), v.version(), "rt", sha);
+    }
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                SnapserveApp.class.getName())
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(tmp.resolve("stderr.txt").toFile());
+    pb.environment().put("CDK_OUTDIR", tmp.resolve("cdk.out").toString());
+    pb.environment()
+        .put(
+            "CDK_CONTEXT_JSON",
+            new ObjectMapper()
+                .writeValueAsString(Map.of("spec", spec.toString(), "artifacts", dist.toString())));
+    Process p = pb.start();
+    boolean exited = p.waitFor(5, TimeUnit.MINUTES);
+    if (!exited) p.destroyForcibly();
+    assertThat(exited).isTrue();
+    String stderr = Files.readString(tmp.resolve("stderr.txt"));
+    assertThat(p.exitValue()).as(stderr).isEqualTo(2);
+    assertThat(stderr).startsWith("snapserve-cdk: ");
+    assertThat(stderr.split("snapserve-cdk:", -1)).as(stderr).hasSize(2);
+    assertOneCleanMessage(stderr);
+    assertThat(tmp.resolve("cdk.out/cost-estimate.md")).isRegularFile();
+  }
+
+  private static void assertOneCleanMessage(String message) {
+    assertThat(message)
+        .isNotNull()
+        .containsOnlyOnce("exceeds the spec's budget")
+        .containsOnlyOnce("**Total: ")
+        .doesNotContain("RuntimeError", "ValidationFailedWithErrors", "jsii")
+        .doesNotContainPattern("(?m)^\\s+at ");
   }
 
   @Test
@@ -54,8 +119,10 @@ class BudgetTest {
         .contains("us-west-1");
 
     App budgeted = synthesizable(example(region, "region: us-west-1"));
-    assertThatThrownBy(budgeted::synth)
-        .hasMessageContaining("budget.monthlyUsd cannot be checked")
-        .hasMessageContaining("us-west-1");
+    assertThat(SnapserveApp.validationErrors(catchRuntimeException(budgeted::synth)))
+        .containsOnlyOnce("budget.monthlyUsd cannot be checked")
+        .contains("us-west-1")
+        .doesNotContain("RuntimeError")
+        .doesNotContainPattern("(?m)^\\s+at ");
   }
 }
