@@ -32,7 +32,7 @@ import java.util.Random;
  * [iterations=2000] [fixtures=demo,mlp784,digitscnn,digitsformer]</pre>
  */
 public final class QuantizationBenchmark {
-  private static final OrtEnvironment ENV = Ort.environment();
+  private static final OrtEnvironment ENV = Ort.environment(); // a benchmark: fail at start
   private static final String[] VARIANTS = {"fp32", "optimized (basic)", "int8", "fp16"};
 
   private QuantizationBenchmark() {}

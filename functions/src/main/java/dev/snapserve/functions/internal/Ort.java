@@ -26,7 +26,7 @@ public final class Ort {
 
   private static volatile OrtEnvironment environment;
 
-  /** Why creation failed, kept: ONNX Runtime's classes cannot be initialized a second time. */
+  /** Why creation failed for good, kept: ONNX Runtime's classes cannot be initialized twice. */
   private static String failure;
 
   private static Throwable failureCause;
@@ -34,8 +34,9 @@ public final class Ort {
   private Ort() {}
 
   /**
-   * The environment, created on first use. If ONNX Runtime cannot start (its native library cannot
-   * be unpacked or loaded), every call throws a {@link ErrorCode#MODEL_LOAD} error saying why.
+   * The environment, created on first use. If ONNX Runtime cannot start, this throws a {@link
+   * ErrorCode#MODEL_LOAD} error saying why; when its native library could not be unpacked or
+   * loaded, every later call throws the same, and other failures are tried again.
    */
   public static OrtEnvironment environment() {
     OrtEnvironment env = environment; // volatile read: the request path's only cost
@@ -43,26 +44,47 @@ public final class Ort {
   }
 
   private static synchronized OrtEnvironment create() {
-    if (environment == null && failure == null) {
-      try {
-        environment = createOnLargeStack();
-      } catch (Throwable t) {
-        failureCause = t;
-        failure = "ONNX Runtime could not start: " + reason(t);
-      }
-    }
     if (environment != null) return environment;
-    throw new SnapserveException(ErrorCode.MODEL_LOAD, failure, failureCause);
+    if (failure != null) {
+      throw new SnapserveException(ErrorCode.MODEL_LOAD, failure, failureCause);
+    }
+    try {
+      environment = createOnLargeStack();
+      return environment;
+    } catch (Throwable t) {
+      String message = "ONNX Runtime could not start: " + reason(t);
+      if (permanent(t)) { // its classes cannot be initialized again: every later call fails alike
+        failure = message;
+        failureCause = t;
+      }
+      throw new SnapserveException(ErrorCode.MODEL_LOAD, message, t);
+    }
   }
 
-  /** The innermost message, and where ONNX Runtime unpacks its native library when that failed. */
+  /** A failure of class initialization or library loading, which a second try cannot undo. */
+  private static boolean permanent(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ExceptionInInitializerError
+          || c instanceof NoClassDefFoundError
+          || c instanceof UnsatisfiedLinkError) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The innermost exception, and, when the native library could not be unpacked or mapped, where
+   * ONNX Runtime unpacks it.
+   */
   private static String reason(Throwable t) {
     Throwable root = t;
     while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-    String message = root.getMessage() == null ? root.toString() : root.getMessage();
-    boolean nativeLibrary =
-        root instanceof java.io.IOException || root instanceof UnsatisfiedLinkError;
-    return nativeLibrary
+    String message = root.getClass().getSimpleName() + ": " + root.getMessage();
+    boolean unpacking =
+        root instanceof java.io.IOException
+            || String.valueOf(root.getMessage()).contains("failed to map segment");
+    return unpacking
         ? message
             + " (ONNX Runtime unpacks its native library into java.io.tmpdir="
             + System.getProperty("java.io.tmpdir")

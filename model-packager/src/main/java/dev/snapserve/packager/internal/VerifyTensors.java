@@ -3,7 +3,6 @@ package dev.snapserve.packager.internal;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.TensorInfo;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,8 +34,6 @@ import java.util.Random;
 public final class VerifyTensors {
   /** Size given to dynamic dimensions other than the leading batch dimension. */
   private static final int DYNAMIC_DIM = 8;
-
-  private static final OrtEnvironment ENV = Ort.environment();
 
   /** One model input as ONNX Runtime sees it. */
   private record Input(String name, TensorInfo info) {}
@@ -289,28 +286,28 @@ public final class VerifyTensors {
       case FLOAT -> {
         FloatBuffer b = FloatBuffer.allocate(n);
         for (double d : v) b.put((float) d);
-        yield OnnxTensor.createTensor(ENV, b.flip(), f.shape);
+        yield OnnxTensor.createTensor(Ort.environment(), b.flip(), f.shape);
       }
-      case DOUBLE -> OnnxTensor.createTensor(ENV, DoubleBuffer.wrap(v), f.shape);
+      case DOUBLE -> OnnxTensor.createTensor(Ort.environment(), DoubleBuffer.wrap(v), f.shape);
       case INT64 -> {
         LongBuffer b = LongBuffer.allocate(n);
         for (double d : v) b.put((long) d);
-        yield OnnxTensor.createTensor(ENV, b.flip(), f.shape);
+        yield OnnxTensor.createTensor(Ort.environment(), b.flip(), f.shape);
       }
       case INT32 -> {
         IntBuffer b = IntBuffer.allocate(n);
         for (double d : v) b.put((int) d);
-        yield OnnxTensor.createTensor(ENV, b.flip(), f.shape);
+        yield OnnxTensor.createTensor(Ort.environment(), b.flip(), f.shape);
       }
       case FLOAT16 -> {
         ShortBuffer b = ShortBuffer.allocate(n);
         for (double d : v) b.put(Float.floatToFloat16((float) d));
-        yield OnnxTensor.createTensor(ENV, b.flip(), f.shape, OnnxJavaType.FLOAT16);
+        yield OnnxTensor.createTensor(Ort.environment(), b.flip(), f.shape, OnnxJavaType.FLOAT16);
       }
       case INT8, UINT8, BOOL -> {
         ByteBuffer b = ByteBuffer.allocateDirect(n).order(ByteOrder.nativeOrder());
         for (double d : v) b.put((byte) d);
-        yield OnnxTensor.createTensor(ENV, b.flip(), f.shape, in.info.type);
+        yield OnnxTensor.createTensor(Ort.environment(), b.flip(), f.shape, in.info.type);
       }
       default ->
           throw new PackagerException(
