@@ -313,9 +313,11 @@ public record Comparison(
       }
       data.addSeries(xy);
     }
-    XYSeries crossings = new XYSeries("break-even points");
-    breakEvens.forEach(b -> crossings.add(b.requestsPerMonth(), b.monthlyUsd().doubleValue()));
-    data.addSeries(crossings);
+    if (!breakEvens.isEmpty()) { // no legend entry for points there are none of
+      XYSeries crossings = new XYSeries("break-even points");
+      breakEvens.forEach(b -> crossings.add(b.requestsPerMonth(), b.monthlyUsd().doubleValue()));
+      data.addSeries(crossings);
+    }
     JFreeChart chart =
         ChartFactory.createXYLineChart(
             "Monthly cost by traffic (" + region + ")",

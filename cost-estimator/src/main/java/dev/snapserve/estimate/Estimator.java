@@ -398,6 +398,7 @@ public final class Estimator {
     }
     nonNegative("instances", instances);
     nonNegative("hours", hours);
+    atMostAMonth("hours", hours);
     BigDecimal instanceHours = BigDecimal.valueOf(instances).multiply(BigDecimal.valueOf(hours));
     BigDecimal p = catalog.instanceHourPrice(instanceType);
     items.add(
@@ -489,7 +490,15 @@ public final class Estimator {
             billable,
             "GB",
             p,
-            num(q) + " GB" + freeText(free, q, "GB") + " x " + price(p)));
+            free.signum() == 0
+                ? num(q) + " GB x " + price(p)
+                : num(q)
+                    + " GB"
+                    + freeText(free, q, "GB")
+                    + "; "
+                    + num(billable)
+                    + " GB x "
+                    + price(p)));
     return this;
   }
 

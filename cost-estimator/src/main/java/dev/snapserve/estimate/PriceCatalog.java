@@ -2,6 +2,7 @@ package dev.snapserve.estimate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -75,7 +76,22 @@ public final class PriceCatalog {
               + "' is not one of "
               + String.join(", ", new TreeSet<>(REGIONS)));
     }
+    // a catalog refreshed before an entry existed lacks it: take it from the shipped one, as
+    // `prices refresh` keeps whatever it does not look up
+    fillMissing((ObjectNode) root, load(root.path("region").asText()).root);
     return new PriceCatalog(root);
+  }
+
+  private static void fillMissing(ObjectNode target, JsonNode defaults) {
+    defaults
+        .fields()
+        .forEachRemaining(
+            e -> {
+              JsonNode mine = target.get(e.getKey());
+              if (mine == null) target.set(e.getKey(), e.getValue().deepCopy());
+              else if (mine.isObject() && e.getValue().isObject())
+                fillMissing((ObjectNode) mine, e.getValue());
+            });
   }
 
   private static final List<String> SECTIONS =
@@ -121,14 +137,14 @@ public final class PriceCatalog {
     return new BigDecimal(node(path).asText());
   }
 
-  /** The node at a dotted path; a missing entry is a broken catalog, not a user error. */
+  /** The node at a dotted path; a catalog file may lack it (one edited by hand). */
   public JsonNode node(String path) {
     JsonNode n = root;
     for (String part : path.split("\\.")) {
       n = n.path(part);
     }
     if (n.isMissingNode()) {
-      throw new IllegalStateException("price catalog " + region() + " has no " + path);
+      throw new EstimateException("price catalog " + region() + " has no " + path);
     }
     return n;
   }

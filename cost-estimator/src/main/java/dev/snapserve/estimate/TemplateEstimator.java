@@ -124,6 +124,31 @@ public final class TemplateEstimator {
     for (String id : usage.keySet()) {
       warnIfNotRead(est, resources, id);
     }
+    List<String> forEach = forEachBlocks(template);
+    if (!forEach.isEmpty()) {
+      est.assume(
+          "WARNING "
+              + String.join(", ", forEach)
+              + ": Fn::ForEach (AWS::LanguageExtensions) is not expanded; what it makes is not"
+              + " priced");
+    }
+    resources
+        .fields()
+        .forEachRemaining(
+            r -> {
+              String type = r.getValue().path("Type").asText();
+              JsonNode rp = r.getValue().path("Properties");
+              if ((type.equals("AWS::Lambda::Alias") || type.equals("AWS::Lambda::Version"))
+                  && rp.has("ProvisionedConcurrencyConfig")
+                  && functionOf(resources, rp) == null) {
+                est.assume(
+                    "WARNING "
+                        + r.getKey()
+                        + ": its provisioned concurrency is not priced: its function ("
+                        + rp.path("FunctionName")
+                        + ") is not a Ref or Fn::GetAtt of a function in the template");
+              }
+            });
     Map<String, Integer> unpriced = new TreeMap<>();
     for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> r = it.next();
@@ -142,7 +167,7 @@ public final class TemplateEstimator {
         case "AWS::SageMaker::EndpointConfig" -> endpointConfig(p, resources, id, props, u);
         case "AWS::Logs::LogGroup" -> {
           if (u.getOrDefault("ingestionGb", 0.0) > 0) est.logs(u.get("ingestionGb"));
-          else unpriced.merge(type, 1, Integer::sum);
+          else est.assume(id + ": no usage, priced at zero log ingestion");
         }
         default -> {
           if (!READ_TYPES.contains(type)) unpriced.merge(type, 1, Integer::sum);
@@ -184,12 +209,21 @@ public final class TemplateEstimator {
           "AWS::SageMaker::EndpointConfig",
           "AWS::Logs::LogGroup");
 
-  /** The template's resources; each must be an object with a string Type. */
+  /**
+   * The template's resources; each must be an object with a string Type. {@code Fn::ForEach} blocks
+   * of the language-extensions transform are left out (see {@link #forEachBlocks}).
+   */
   private static JsonNode resources(JsonNode template) {
-    JsonNode resources = template.path("Resources");
-    if (!resources.isObject()) {
+    JsonNode all = template.path("Resources");
+    if (!all.isObject()) {
       throw new EstimateException("the template has no \"Resources\" object");
     }
+    com.fasterxml.jackson.databind.node.ObjectNode resources = JSON.createObjectNode();
+    all.fields()
+        .forEachRemaining(
+            r -> {
+              if (!r.getKey().startsWith(FOR_EACH)) resources.set(r.getKey(), r.getValue());
+            });
     resources
         .fields()
         .forEachRemaining(
@@ -211,6 +245,21 @@ public final class TemplateEstimator {
               }
             });
     return resources;
+  }
+
+  private static final String FOR_EACH = "Fn::ForEach::";
+
+  /** The {@code Fn::ForEach::} keys of the template's resources: not expanded, so not priced. */
+  private static List<String> forEachBlocks(JsonNode template) {
+    List<String> keys = new java.util.ArrayList<>();
+    template
+        .path("Resources")
+        .fieldNames()
+        .forEachRemaining(
+            k -> {
+              if (k.startsWith(FOR_EACH)) keys.add(k);
+            });
+    return keys;
   }
 
   /** Usage keyed to a resource whose usage is not read is a warning that says where it belongs. */
@@ -329,16 +378,16 @@ public final class TemplateEstimator {
 
     private static Double parse(JsonNode v) {
       if (v.isNumber()) return v.asDouble();
-      if (v.isTextual()) {
-        try {
-          double d = Double.parseDouble(v.asText().trim());
-          return Double.isFinite(d) ? d : null;
-        } catch (NumberFormatException e) {
-          return null;
-        }
+      // a decimal as CloudFormation writes one; Java's parser would also take "1024d" or hex
+      if (v.isTextual() && DECIMAL.matcher(v.asText().trim()).matches()) {
+        double d = Double.parseDouble(v.asText().trim());
+        return Double.isFinite(d) ? d : null;
       }
       return null;
     }
+
+    private static final java.util.regex.Pattern DECIMAL =
+        java.util.regex.Pattern.compile("-?\\d+(\\.\\d+)?([eE][+-]?\\d+)?");
 
     private static String fmt(double d) {
       return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
@@ -367,7 +416,7 @@ public final class TemplateEstimator {
                 res.getKey(),
                 "ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions",
                 rp.path("ProvisionedConcurrencyConfig").path("ProvisionedConcurrentExecutions"),
-                0);
+                rp.has("ProvisionedConcurrencyConfig") ? null : 0);
       }
     }
     double spillover = u.getOrDefault("spilloverRequestsPerMonth", 0.0);
@@ -378,9 +427,9 @@ public final class TemplateEstimator {
         throw new EstimateException(
             id
                 + ": spilloverRequestsPerMonth ("
-                + spillover
+                + Props.fmt(spillover)
                 + ") is more than requestsPerMonth ("
-                + requests
+                + Props.fmt(requests)
                 + ")");
       }
       usage =
@@ -412,9 +461,9 @@ public final class TemplateEstimator {
   }
 
   private static Architecture architecture(Estimator est, String id, JsonNode architectures) {
+    if (architectures.isMissingNode()) return Architecture.X86_64;
     JsonNode a = architectures.path(0);
-    if (a.isMissingNode()) return Architecture.X86_64;
-    if (!a.isTextual()) {
+    if (!architectures.isArray() || !a.isTextual()) {
       est.assume(id + ": Architectures is " + architectures + ", not resolved; priced as x86_64");
       return Architecture.X86_64;
     }

@@ -38,6 +38,22 @@ class CatalogFileTest {
         .isEqualByComparingTo("0.90");
   }
 
+  /** A catalog refreshed before an entry existed gets it from the shipped catalog. */
+  @Test
+  void entriesAnOlderCatalogLacksComeFromTheShippedOne(@TempDir Path tmp) throws Exception {
+    ObjectNode c = (ObjectNode) PriceCatalog.load("us-east-1").json();
+    ((ObjectNode) c.get("apiGateway")).remove("freeTier");
+    ((ObjectNode) c.get("cloudwatchLogs")).remove("freeGb");
+    ((ObjectNode) c.get("cloudwatchLogs")).put("ingestionGb", "0.60"); // its own price is kept
+    Path file = Files.writeString(tmp.resolve("old.json"), c.toString());
+    Estimate e =
+        new Estimator(PriceCatalog.read(file))
+            .api(Estimator.ApiType.REST, 2_000_000, 1, true)
+            .logs(10, true)
+            .estimate();
+    assertThat(e.total()).isEqualByComparingTo("6.50"); // 1M x $3.50 + 5 GB x $0.60
+  }
+
   @Test
   void aCatalogOfAnotherRegionOrAnotherFormatIsAnError() throws Exception {
     DeploymentSpec spec = DeploymentSpec.load(Path.of("..", "snapserve.yaml"));

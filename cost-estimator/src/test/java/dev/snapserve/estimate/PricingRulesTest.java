@@ -262,6 +262,7 @@ class PricingRulesTest {
   @Test
   void cloudWatchLogsFreeFiveGbOnlyWhenAsked() {
     est.logs(20, true).logs(20);
+    assertThat(items().getFirst().formula()).isEqualTo("20 GB - 5 GB free tier; 15 GB x $0.50");
     assertThat(items())
         .extracting(LineItem::cost)
         .usingElementComparator(BigDecimal::compareTo)

@@ -292,7 +292,7 @@ class TemplateEstimatorTest {
                     Map.of(
                         "fnFunction4F996A82",
                         Map.of("requestsPerMonth", 10.0, "spilloverRequestsPerMonth", 11.0))))
-        .hasMessageContaining("fnFunction4F996A82: spilloverRequestsPerMonth (11.0) is more than");
+        .hasMessageContaining("fnFunction4F996A82: spilloverRequestsPerMonth (11) is more than");
   }
 
   static java.math.BigDecimal quantity(Estimate e, String item) {
@@ -305,19 +305,61 @@ class TemplateEstimatorTest {
 
   @Test
   void theResourceTypesOutsideTheEstimateAreListedWithCounts() {
-    // the spec's log groups get no ingestion usage here, so they are outside the estimate too
-    assertThat(price(template(), USAGE).assumptions())
+    Estimate e = price(template(), USAGE);
+    assertThat(e.assumptions())
         .contains(
             "not priced (outside this estimate): 10 AWS::CloudWatch::Alarm, 6"
                 + " AWS::ApiGatewayV2::Route, 6 AWS::IAM::Role, 6 AWS::Lambda::Permission, 2"
                 + " AWS::ApiGatewayV2::Integration, 2 AWS::CodeDeploy::DeploymentGroup, 2"
-                + " AWS::IAM::Policy, 2 AWS::Logs::LogGroup, 2 AWS::SageMaker::Model, 1"
+                + " AWS::IAM::Policy, 2 AWS::SageMaker::Model, 1"
                 + " AWS::ApiGatewayV2::Authorizer, 1 AWS::ApiGatewayV2::Stage, 1"
                 + " AWS::CloudWatch::Dashboard, 1 AWS::CodeDeploy::Application, 1 AWS::S3::Bucket,"
                 + " 1 AWS::S3::BucketPolicy");
-    Map<String, Map<String, Double>> withLogs = new java.util.HashMap<>(USAGE);
-    withLogs.put("fnLogs4D96AD1B", Map.of("ingestionGb", 2.0));
-    assertThat(price(template(), withLogs).assumptions())
-        .anyMatch(a -> a.contains(" 1 AWS::Logs::LogGroup,"));
+    // log groups are priced, by their ingestion usage; without it they say so
+    assertThat(e.assumptions()).contains("fnLogs4D96AD1B: no usage, priced at zero log ingestion");
+  }
+
+  /** What the estimator cannot follow is said, never dropped or guessed silently. */
+  @Test
+  void whatCannotBeResolvedIsAWarningOrAnError() throws Exception {
+    // provisioned concurrency on an alias whose function is built with Fn::Join
+    ObjectNode t = template();
+    props(t, "fnFunction4F996A82").remove("SnapStart");
+    ObjectNode alias = props(t, "fnAliasv1AF9C1A3B");
+    alias.putObject("ProvisionedConcurrencyConfig").put("ProvisionedConcurrentExecutions", 2);
+    alias.set("FunctionName", JSON.readTree("{\"Fn::Join\": [\"\", [{\"Ref\": \"x\"}]]}"));
+    alias.remove("FunctionVersion"); // else the function is found through its version
+    assertThat(price(t, USAGE).assumptions())
+        .anyMatch(
+            a ->
+                a.startsWith(
+                    "WARNING fnAliasv1AF9C1A3B: its provisioned concurrency is not priced"));
+
+    // a provisioned concurrency that cannot be resolved has no default to fall back on
+    ObjectNode u = template();
+    props(u, "fnFunction4F996A82").remove("SnapStart");
+    props(u, "fnAliasv1AF9C1A3B")
+        .putObject("ProvisionedConcurrencyConfig")
+        .set("ProvisionedConcurrentExecutions", JSON.readTree("{\"Fn::If\": [\"c\", 2, 0]}"));
+    assertThatThrownBy(() -> price(u, USAGE))
+        .hasMessageContaining("ProvisionedConcurrentExecutions")
+        .hasMessageContaining("give a number");
+
+    // Architectures as an intrinsic: priced as x86_64, and said
+    ObjectNode v = template();
+    props(v, "fnFunction4F996A82").set("Architectures", JSON.readTree("{\"Ref\": \"Arch\"}"));
+    assertThat(price(v, USAGE).assumptions())
+        .anyMatch(a -> a.startsWith("fnFunction4F996A82: Architectures is {\"Ref\":\"Arch\"}"));
+
+    // Java's number parser would take "1024d"; CloudFormation does not
+    ObjectNode w = template();
+    props(w, "fnFunction4F996A82").put("MemorySize", "1024d");
+    assertThatThrownBy(() -> price(w, USAGE)).hasMessageContaining("MemorySize");
+
+    // an Fn::ForEach block of the language extensions is not expanded, and said
+    ObjectNode x = template();
+    ((ObjectNode) x.get("Resources")).set("Fn::ForEach::Queues", JSON.readTree("[\"Q\", [], {}]"));
+    assertThat(price(x, USAGE).assumptions())
+        .anyMatch(a -> a.startsWith("WARNING Fn::ForEach::Queues: Fn::ForEach"));
   }
 }
