@@ -72,7 +72,12 @@ public final class SnapserveApp {
     int eol = m.indexOf('\n');
     // the stack's first line: "<error name>: " + the message
     int stack = eol < 0 ? -1 : m.indexOf(": " + m.substring(0, eol), eol);
-    if (stack >= 0) m = m.substring(0, m.lastIndexOf('\n', stack));
+    if (stack >= 0) {
+      m = m.substring(0, m.lastIndexOf('\n', stack));
+    } else { // a stack of another shape: cut at its first frame
+      java.util.regex.Matcher frame = java.util.regex.Pattern.compile("(?m)^\\s+at ").matcher(m);
+      if (frame.find()) m = m.substring(0, frame.start());
+    }
     return m.substring(VALIDATION_FAILED.length()).strip();
   }
 

@@ -82,6 +82,8 @@ final class EstimateCommand implements Callable<Integer> {
 
   @Mixin Output output;
 
+  @Spec CommandSpec command;
+
   private final PrintStream out;
   private final PrintStream err;
 
@@ -98,6 +100,14 @@ final class EstimateCommand implements Callable<Integer> {
     }
     if (template != null && spec != null) {
       throw new IllegalArgumentException("give --spec or --template, not both");
+    }
+    if (template == null) {
+      for (String o : List.of("--region", "--sync-usage")) {
+        if (command.commandLine().getParseResult().hasMatchedOption(o)) {
+          throw new IllegalArgumentException(
+              o + " is for --template (a spec names its region, and has no usage stub)");
+        }
+      }
     }
     if (template != null) return priceTemplate();
     if (spec == null) {
@@ -131,7 +141,8 @@ final class EstimateCommand implements Callable<Integer> {
 
   private int priceTemplate() {
     if (!Files.isRegularFile(template)) {
-      throw new IllegalArgumentException("--template " + template + ": no such file");
+      throw new IllegalArgumentException(
+          "--template " + template + (Files.exists(template) ? ": not a file" : ": no such file"));
     }
     JsonNode t = TemplateEstimator.readTemplate(template);
     if (syncUsage != null) {

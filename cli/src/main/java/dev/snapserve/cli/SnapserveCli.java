@@ -62,7 +62,8 @@ public final class SnapserveCli {
    * options: their {@code --version} would clash with the model {@code --version} of several.
    */
   private static void addHelpOption(CommandLine command) {
-    if (!command.getCommandSpec().optionsMap().containsKey("--help")) {
+    var options = command.getCommandSpec().optionsMap();
+    if (!options.containsKey("--help") && !options.containsKey("-h")) {
       command
           .getCommandSpec()
           .addOption(

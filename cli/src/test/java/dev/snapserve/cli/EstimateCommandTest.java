@@ -204,6 +204,8 @@ class EstimateCommandTest {
         "10"
       },
       {"estimate", "--spec", SPEC, "--template", SPEC},
+      {"estimate", "--spec", SPEC, "--region", "eu-west-1"},
+      {"estimate", "sagemaker", "--instance-type", "ml.g5.xlarge", "--hours", "800"},
       {"estimate", "--template", dir.resolve("missing.json").toString()}
     };
     String[] expected = {
@@ -213,6 +215,8 @@ class EstimateCommandTest {
       "provisioned-hours: 800.0 h is more than a month has (744 h)",
       "--logs-gb price AWS services",
       "give --spec or --template, not both",
+      "--region is for --template",
+      "hours: 800.0 h is more than a month has (744 h)",
       "missing.json: no such file"
     };
     for (int i = 0; i < cases.length; i++) {
