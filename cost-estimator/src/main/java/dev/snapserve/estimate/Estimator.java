@@ -131,8 +131,7 @@ public final class Estimator {
               millions(billableRequests),
               "million requests",
               requestPrice,
-              num(requests)
-                  + " requests"
+              counted(requests, "request")
                   + freeText(freeRequests, requests, "requests")
                   + " = "
                   + num(millions(billableRequests))
@@ -200,8 +199,8 @@ public final class Estimator {
               millions(pRequests),
               "million requests",
               requestPrice,
-              num(pRequests)
-                  + " requests (no free tier) x "
+              counted(pRequests, "request")
+                  + " (no free tier) x "
                   + price(requestPrice)
                   + " per million"));
       provisionedGbsOfInvocations =
@@ -296,8 +295,8 @@ public final class Estimator {
             restoredGb,
             "GB restored",
             restorePrice,
-            num(count(u.snapStartRestores()))
-                + " restores x "
+            counted(count(u.snapStartRestores()), "restore")
+                + " x "
                 + num(memGb)
                 + " GB = "
                 + num(restoredGb)
@@ -309,8 +308,7 @@ public final class Estimator {
             + "): cache billed for "
             + num(BigDecimal.valueOf(u.snapStartActiveHours()))
             + " active hours (3-hour minimum), "
-            + num(count(u.snapStartRestores()))
-            + " restores");
+            + counted(count(u.snapStartRestores()), "restore"));
   }
 
   // ---------------------------------------------------------------- API Gateway
@@ -341,8 +339,8 @@ public final class Estimator {
           BigDecimal.valueOf(payloadKb).divide(unitKb, 0, RoundingMode.CEILING).max(BigDecimal.ONE);
       metered = n.multiply(units);
       derivation =
-          num(n)
-              + " requests x "
+          counted(n, "request")
+              + " x "
               + num(units)
               + " (each "
               + num(unitKb)
@@ -354,7 +352,7 @@ public final class Estimator {
       tiers = Tiers.read(catalog.node("apiGateway.http.tiers"), "pricePerMillion");
     } else {
       metered = n;
-      derivation = num(n) + " requests";
+      derivation = counted(n, "request");
       tiers = Tiers.read(catalog.node("apiGateway.rest.tiers"), "pricePerMillion");
     }
     // tiers are in requests, prices per million: price each piece in millions
@@ -410,8 +408,8 @@ public final class Estimator {
             instanceHours,
             "instance-hours",
             p,
-            num(BigDecimal.valueOf(instances))
-                + " instances x "
+            counted(BigDecimal.valueOf(instances), "instance")
+                + " x "
                 + num(BigDecimal.valueOf(hours))
                 + " h = "
                 + num(instanceHours)
@@ -571,8 +569,7 @@ public final class Estimator {
             millions(billableInv),
             "million invocations",
             invPrice,
-            num(n)
-                + " invocations"
+            counted(n, "invocation")
                 + freeText(freeInv, n, "")
                 + " x "
                 + price(invPrice)
@@ -717,6 +714,11 @@ public final class Estimator {
   /** Request counts are whole: a fractional share of traffic rounds to the nearest request. */
   private static BigDecimal count(double n) {
     return BigDecimal.valueOf(n).setScale(0, RoundingMode.HALF_UP);
+  }
+
+  /** {@code 1 request}, {@code 2 requests}, {@code 1.5 requests}. */
+  private static String counted(BigDecimal n, String noun) {
+    return num(n) + " " + noun + (n.compareTo(BigDecimal.ONE) == 0 ? "" : "s");
   }
 
   /** Hours of a configuration within one month: at most 31 days. */
