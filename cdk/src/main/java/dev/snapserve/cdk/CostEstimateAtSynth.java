@@ -39,7 +39,15 @@ final class CostEstimateAtSynth {
       markdown = "# Not priced" + System.lineSeparator() + System.lineSeparator() + e.getMessage();
       System.err.println("snapserve-cdk: no cost estimate: " + e.getMessage());
     }
-    write(Path.of(app.getOutdir()).resolve(FILE), markdown);
+    write(
+        Path.of(app.getOutdir()).resolve(FILE),
+        estimate == null
+            ? markdown
+            : "# Monthly cost estimate: "
+                + spec.service()
+                + System.lineSeparator()
+                + System.lineSeparator()
+                + markdown);
     if (spec.budgetMonthlyUsd().isPresent()) {
       double budget = spec.budgetMonthlyUsd().get();
       Estimate e = estimate;

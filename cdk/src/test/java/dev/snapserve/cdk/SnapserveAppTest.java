@@ -74,6 +74,7 @@ class SnapserveAppTest {
     Path md = Path.of(assembly.getDirectory()).resolve("cost-estimate.md");
     assertThat(md).isRegularFile();
     assertThat(Files.readString(md))
+        .startsWith("# Monthly cost estimate: digits-api")
         .contains("AWS Lambda", "Amazon API Gateway", "Amazon SageMaker", "ml.g5.xlarge");
   }
 
