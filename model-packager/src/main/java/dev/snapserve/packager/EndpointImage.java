@@ -21,6 +21,7 @@ import dev.snapserve.functions.SnapserveException;
 import dev.snapserve.packager.EndpointImageRequest.Jre;
 import dev.snapserve.packager.EndpointImageResult.Layer;
 import dev.snapserve.packager.internal.AtomicFiles;
+import dev.snapserve.packager.internal.EcrPush;
 import dev.snapserve.packager.internal.Jlink;
 import dev.snapserve.packager.internal.RuntimeJars;
 import java.io.IOException;
@@ -327,22 +328,11 @@ public final class EndpointImage {
   private static JibContainer containerize(
       JibContainerBuilder builder, TarImage target, Path cache, Progress.Task task, String base)
       throws IOException {
-    double[] done = new double[1];
     Containerizer containerizer =
         Containerizer.to(target)
             .setToolName("snapserve")
             .setApplicationLayersCache(cache)
-            .addEventHandler(
-                ProgressEvent.class,
-                e -> {
-                  synchronized (done) {
-                    done[0] +=
-                        e.getAllocation().getFractionOfRoot()
-                            * e.getUnits()
-                            / e.getAllocation().getAllocationUnits();
-                    task.stepTo(Math.min(100, Math.round(done[0] * 100)));
-                  }
-                });
+            .addEventHandler(ProgressEvent.class, EcrPush.percentDone(task));
     try {
       return builder.containerize(containerizer);
     } catch (RegistryException e) {

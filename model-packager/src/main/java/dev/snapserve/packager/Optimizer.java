@@ -9,7 +9,6 @@ import dev.snapserve.packager.internal.AtomicFiles;
 import dev.snapserve.packager.internal.OnnxFiles;
 import dev.snapserve.packager.internal.onnx.OnnxProto.ModelProto;
 import dev.snapserve.packager.internal.onnx.OnnxProto.NodeProto;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
@@ -71,8 +70,8 @@ public final class Optimizer {
         model,
         out,
         level,
-        size(model),
-        size(out),
+        AtomicFiles.size(model),
+        AtomicFiles.size(out),
         before.getGraph().getNodeCount(),
         after.getGraph().getNodeCount(),
         customDomains(after));
@@ -98,13 +97,5 @@ public final class Optimizer {
       if (!d.isEmpty() && !d.equals("ai.onnx")) domains.add(d);
     }
     return domains;
-  }
-
-  private static long size(Path p) {
-    try {
-      return Files.size(p);
-    } catch (java.io.IOException e) {
-      throw new PackagerException("cannot read " + p + ": " + e.getMessage(), e);
-    }
   }
 }

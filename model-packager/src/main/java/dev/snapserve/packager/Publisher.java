@@ -9,6 +9,7 @@ import dev.snapserve.functions.ModelBundle;
 import dev.snapserve.functions.S3Uri;
 import dev.snapserve.functions.SnapserveException;
 import dev.snapserve.packager.internal.Archives;
+import dev.snapserve.packager.internal.AtomicFiles;
 import dev.snapserve.packager.internal.AwsClients;
 import dev.snapserve.packager.internal.EcrPush;
 import dev.snapserve.packager.internal.S3Upload;
@@ -190,7 +191,7 @@ public final class Publisher {
                 + " objects); pass --force to replace it");
       }
       long total = 0;
-      for (Path f : plan.files) total += size(f);
+      for (Path f : plan.files) total += AtomicFiles.size(f);
       List<PublishedObject> objects = new ArrayList<>();
       try (Progress.Task task =
           progress.begin("publish " + plan.name + "@" + plan.version, kib(total), "KiB")) {
@@ -347,14 +348,6 @@ public final class Publisher {
 
   private static String or(String a, String b) {
     return a != null ? a : b;
-  }
-
-  private static long size(Path f) {
-    try {
-      return Files.size(f);
-    } catch (IOException e) {
-      throw new PackagerException("cannot read " + f + ": " + e.getMessage(), e);
-    }
   }
 
   private static long kib(long bytes) {

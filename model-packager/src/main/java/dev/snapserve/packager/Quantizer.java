@@ -83,8 +83,8 @@ public final class Quantizer {
       task.stepTo(2);
       writeChecked(model, output, options.force());
       task.stepTo(3);
-      long before = size(input);
-      long after = size(output);
+      long before = AtomicFiles.size(input);
+      long after = AtomicFiles.size(output);
       return new QuantizeResult(
           input,
           output,
@@ -138,13 +138,5 @@ public final class Quantizer {
                 e);
           }
         });
-  }
-
-  private static long size(Path p) {
-    try {
-      return Files.size(p);
-    } catch (IOException e) {
-      throw new PackagerException("cannot read " + p + ": " + e.getMessage(), e);
-    }
   }
 }

@@ -7,10 +7,9 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.snapserve.functions.internal.Ort;
 import dev.snapserve.functions.internal.OrtModel;
+import dev.snapserve.packager.internal.AtomicFiles;
 import dev.snapserve.packager.internal.OnnxFiles;
 import dev.snapserve.packager.internal.VerifyTensors;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -147,8 +146,8 @@ public final class Verifier {
       outputs.add(o);
       if (!o.passed()) failures.add(s.failure(tolerance));
     }
-    long refBytes = size(reference);
-    long candBytes = size(candidate);
+    long refBytes = AtomicFiles.size(reference);
+    long candBytes = AtomicFiles.size(candidate);
     VerifyReport.Latency refLatency = latency(refNanos);
     VerifyReport.Latency candLatency = latency(candNanos);
     return new VerifyReport(
@@ -322,14 +321,6 @@ public final class Verifier {
     } catch (OrtException e) {
       throw new PackagerException(
           "ONNX Runtime cannot load " + model + ": " + OrtModel.firstLine(e), e);
-    }
-  }
-
-  private static long size(Path p) {
-    try {
-      return Files.size(p);
-    } catch (IOException e) {
-      throw new PackagerException("cannot read " + p + ": " + e.getMessage(), e);
     }
   }
 

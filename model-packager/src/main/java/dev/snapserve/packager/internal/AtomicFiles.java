@@ -106,6 +106,15 @@ public final class AtomicFiles {
     }
   }
 
+  /** The size of a file; a {@link PackagerException} naming it when it cannot be read. */
+  public static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new PackagerException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Total size of the regular files under {@code root}. */
   public static long sizeOfTree(Path root) throws IOException {
     try (java.util.stream.Stream<Path> paths = Files.walk(root)) {

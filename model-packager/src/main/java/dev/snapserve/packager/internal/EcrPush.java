@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.ecr.EcrClient;
@@ -128,22 +129,28 @@ public final class EcrPush {
           IOException,
           CacheDirectoryCreationException,
           ExecutionException {
-    double[] done = new double[1];
-    target.addEventHandler(
-        ProgressEvent.class,
-        e -> {
-          synchronized (done) {
-            done[0] +=
-                e.getAllocation().getFractionOfRoot()
-                    * e.getUnits()
-                    / e.getAllocation().getAllocationUnits();
-            task.stepTo(Math.min(100, Math.round(done[0] * 100)));
-          }
-        });
+    target.addEventHandler(ProgressEvent.class, percentDone(task));
     JibContainer pushed = Jib.from(TarImage.at(tar)).containerize(target);
     // Jib's allocations need not add up to the whole (layers that exist are skipped)
     task.stepTo(100);
     return pushed;
+  }
+
+  /**
+   * Jib's progress events summed into percent done on {@code task}; one handler per containerize
+   * call (it keeps the running total).
+   */
+  public static Consumer<ProgressEvent> percentDone(Progress.Task task) {
+    double[] done = new double[1];
+    return e -> {
+      synchronized (done) {
+        done[0] +=
+            e.getAllocation().getFractionOfRoot()
+                * e.getUnits()
+                / e.getAllocation().getAllocationUnits();
+        task.stepTo(Math.min(100, Math.round(done[0] * 100)));
+      }
+    };
   }
 
   /** Where Jib pushes: the ECR repository, with the token's credential. */
