@@ -112,11 +112,18 @@ public record ModelBundle(Path directory, Manifest manifest) {
       throw loadError(where + ": model.file and model.sha256 are required");
     }
     String file = m.model().file();
-    // the manifest names a file inside the bundle, never a path that could escape it
-    if (file.isEmpty() || file.contains("/") || file.contains("\\") || file.startsWith(".")) {
+    if (!isPlainFileName(file)) {
       throw loadError(where + ": model.file must be a plain file name, got '" + file + "'");
     }
     if (m.signature() == null) throw loadError(where + ": signature is required");
+  }
+
+  /**
+   * Whether a manifest's {@code model.file} is a plain file name: a file inside the bundle, never a
+   * path that could escape it.
+   */
+  public static boolean isPlainFileName(String file) {
+    return !file.isEmpty() && !file.contains("/") && !file.contains("\\") && !file.startsWith(".");
   }
 
   private void verifyModelFile() {

@@ -3,6 +3,7 @@ package dev.snapserve.packager;
 import dev.snapserve.functions.Manifest;
 import dev.snapserve.functions.ModelBundle;
 import dev.snapserve.functions.internal.ManifestReader;
+import dev.snapserve.packager.internal.AtomicFiles;
 import dev.snapserve.packager.internal.OnnxFiles;
 import dev.snapserve.packager.internal.onnx.OnnxProto.AttributeProto;
 import dev.snapserve.packager.internal.onnx.OnnxProto.GraphProto;
@@ -79,8 +80,7 @@ public final class Inspector {
       throw new PackagerException(manifestPath + " names no model file (model.file)");
     }
     String name = manifest.model().file();
-    // a manifest names a file inside its bundle, never a path that escapes it
-    if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
+    if (!ModelBundle.isPlainFileName(name)) {
       throw new PackagerException(
           manifestPath + ": model.file must be a plain file name, got '" + name + "'");
     }
@@ -156,16 +156,10 @@ public final class Inspector {
     for (StringStringEntryProto e : model.getMetadataPropsList()) {
       metadata.put(e.getKey(), e.getValue());
     }
-    long size;
-    try {
-      size = Files.size(file);
-    } catch (IOException e) {
-      throw new PackagerException("cannot read " + file + ": " + e.getMessage(), e);
-    }
     return new ModelReport(
         source,
         file,
-        size,
+        AtomicFiles.size(file),
         model.getProducerName(),
         model.getProducerVersion(),
         model.getIrVersion(),

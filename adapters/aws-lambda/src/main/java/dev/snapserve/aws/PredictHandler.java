@@ -7,6 +7,7 @@ import dev.snapserve.aws.internal.LambdaHttp;
 import dev.snapserve.aws.internal.S3BundleSource;
 import dev.snapserve.aws.internal.SnapStartHook;
 import dev.snapserve.functions.InferenceService;
+import dev.snapserve.functions.ModelBundle;
 import dev.snapserve.functions.SnapserveConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,23 +56,28 @@ public final class PredictHandler implements RequestStreamHandler {
   static InferenceService boot(Map<String, String> env) {
     SnapserveConfig config = SnapserveConfig.fromEnv(env);
     String bundleUri = env.get(S3BundleSource.URI_VAR);
+    // a bundle from S3 is verified (hashed) while fetching: served as loaded, not loaded again
+    List<ModelBundle> fetched = null;
     if (bundleUri != null && !bundleUri.isBlank()) {
       if (!config.bundles().isEmpty()) {
         throw new IllegalArgumentException(
             "set " + S3BundleSource.URI_VAR + " or SNAPSERVE_BUNDLES, not both");
       }
-      config = config.withBundles(List.of(S3BundleSource.fetch(env).directory()));
+      fetched = List.of(S3BundleSource.fetch(env).bundle());
+      config = config.withBundles(List.of(fetched.getFirst().directory()));
     } else if (config.bundles().isEmpty()) {
       String root = env.getOrDefault("LAMBDA_TASK_ROOT", ".");
       config = config.withBundles(List.of(Path.of(root, "model")));
     }
+    EmfListener metrics =
+        new EmfListener(
+            env.getOrDefault("SNAPSERVE_METRICS_NAMESPACE", "snapserve"),
+            System.out,
+            System::currentTimeMillis);
     InferenceService service =
-        InferenceService.create(
-            config,
-            new EmfListener(
-                env.getOrDefault("SNAPSERVE_METRICS_NAMESPACE", "snapserve"),
-                System.out,
-                System::currentTimeMillis));
+        fetched == null
+            ? InferenceService.create(config, metrics)
+            : InferenceService.create(config, fetched, metrics);
     SNAP_START.attach(service, config.primeIterations());
     boolean snapStart = "snap-start".equals(env.get("AWS_LAMBDA_INITIALIZATION_TYPE"));
     boolean primeOnInit = !"false".equalsIgnoreCase(env.get("SNAPSERVE_PRIME_ON_INIT"));

@@ -41,10 +41,10 @@ public final class S3BundleSource {
   public static final String DEFAULT_CACHE = "/tmp/snapserve-bundles";
 
   /**
-   * @param directory the verified local bundle
+   * @param bundle the verified local bundle (loaded once: serving uses it as is)
    * @param downloaded whether the model was downloaded (false: the cache matched)
    */
-  public record Fetched(Path directory, boolean downloaded) {}
+  public record Fetched(ModelBundle bundle, boolean downloaded) {}
 
   private S3BundleSource() {}
 
@@ -93,11 +93,7 @@ public final class S3BundleSource {
           uri + ModelBundle.MANIFEST_FILE + " is not a valid manifest: " + e.getMessage());
     }
     String file = manifest.model() == null ? null : manifest.model().file();
-    if (file == null
-        || file.isEmpty()
-        || file.contains("/")
-        || file.contains("\\")
-        || file.startsWith(".")) {
+    if (file == null || !ModelBundle.isPlainFileName(file)) {
       throw loadError(uri + ModelBundle.MANIFEST_FILE + ": model.file must be a plain file name");
     }
     Files.createDirectories(local);
@@ -105,7 +101,7 @@ public final class S3BundleSource {
     Path model = local.resolve(file);
     if (Files.isRegularFile(model)) {
       try {
-        return new Fetched(ModelBundle.load(local).directory(), false);
+        return new Fetched(ModelBundle.load(local), false);
       } catch (SnapserveException stale) {
         // another version or a damaged copy: download again
       }
@@ -118,7 +114,7 @@ public final class S3BundleSource {
           s3.getObject(b -> b.bucket(uri.bucket()).key(modelKey), ResponseTransformer.toFile(tmp));
         });
     try {
-      return new Fetched(ModelBundle.load(local).directory(), true);
+      return new Fetched(ModelBundle.load(local), true);
     } catch (SnapserveException e) {
       Files.deleteIfExists(model);
       throw loadError("s3://" + uri.bucket() + "/" + modelKey + " was refused: " + e.getMessage());
