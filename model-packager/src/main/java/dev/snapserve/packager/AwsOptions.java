@@ -67,10 +67,6 @@ public record AwsOptions(
     return new AwsOptions(region, newEndpoint, accessKeyId, secretAccessKey, sessionToken);
   }
 
-  public AwsOptions withCredentials(String newAccessKeyId, String newSecretAccessKey) {
-    return new AwsOptions(region, endpoint, newAccessKeyId, newSecretAccessKey, null);
-  }
-
   @Override
   public String toString() {
     // never print the secret

@@ -182,7 +182,6 @@ public final class Packager {
     }
   }
 
-  /** The model to package and, when the input was a bundle, its manifest. */
   /** The model to package; {@code producer} is read from a bare ONNX file (null for a bundle). */
   private record Source(Path model, Manifest bundleManifest, String sha256, String producer) {}
 
@@ -256,9 +255,7 @@ public final class Packager {
               + r.model()
               + "; choose another -o directory");
     }
-    if (Files.exists(artifact) && !r.force()) {
-      throw new PackagerException(artifact + " already exists; pass --force to replace it");
-    }
+    AtomicFiles.checkCanWrite(artifact, r.force());
   }
 
   private static List<String> labels(PackageRequest r, Source s) {

@@ -36,9 +36,7 @@ public final class Quantizer {
     Path input = options.input();
     Path output = options.output();
     AtomicFiles.checkNotInput(output, input);
-    if (Files.exists(output) && !options.force()) {
-      throw new PackagerException(output + " already exists; pass --force to replace it");
-    }
+    AtomicFiles.checkCanWrite(output, options.force());
     ModelProto original = OnnxFiles.read(input);
     List<String> notes = new ArrayList<>();
     ModelProto model;

@@ -57,7 +57,7 @@ public final class Archives {
   }
 
   /** Refuses entry names that would land outside an extraction directory. */
-  public static void checkEntryName(Path archive, String name) {
+  private static void checkEntryName(Path archive, String name) {
     String reason = SafeUnzip.unsafeReason(name);
     if (reason != null) {
       throw new PackagerException(

@@ -67,10 +67,8 @@ public final class AtomicFiles {
    * existing {@code out} (only with {@code force}) is renamed aside first and deleted after.
    */
   public static void writeDirectory(Path out, boolean force, Writer writer) {
+    checkCanWrite(out, force);
     Path target = out.toAbsolutePath();
-    if (Files.exists(target) && !force) {
-      throw new PackagerException(out + " already exists; pass --force to replace it");
-    }
     Path dir = target.getParent();
     Path tmp = null;
     Path old = null;

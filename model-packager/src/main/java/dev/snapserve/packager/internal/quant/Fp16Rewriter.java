@@ -1,11 +1,9 @@
 package dev.snapserve.packager.internal.quant;
 
 import dev.snapserve.packager.QuantizeResult.Skipped;
-import dev.snapserve.packager.internal.onnx.OnnxProto.AttributeProto;
 import dev.snapserve.packager.internal.onnx.OnnxProto.GraphProto;
 import dev.snapserve.packager.internal.onnx.OnnxProto.NodeProto;
 import dev.snapserve.packager.internal.onnx.OnnxProto.TensorProto;
-import dev.snapserve.packager.internal.onnx.OnnxProto.TensorProto.DataType;
 import dev.snapserve.packager.internal.onnx.OnnxProto.ValueInfoProto;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -66,18 +64,7 @@ public final class Fp16Rewriter {
       }
       String half = names.fresh(t.getName(), "_fp16");
       initializers.add(Tensors.float16Tensor(half, t.getDimsList(), h));
-      casts.add(
-          NodeProto.newBuilder()
-              .setOpType("Cast")
-              .setName(names.fresh(t.getName(), "_Cast"))
-              .addInput(half)
-              .addOutput(t.getName())
-              .addAttribute(
-                  AttributeProto.newBuilder()
-                      .setName("to")
-                      .setType(AttributeProto.AttributeType.INT)
-                      .setI(DataType.FLOAT_VALUE))
-              .build());
+      casts.add(Tensors.castToFloat(names.fresh(t.getName(), "_Cast"), half, t.getName()));
       converted.add(t.getName());
     }
     GraphProto out =

@@ -272,13 +272,7 @@ public final class Int8Rewriter {
   }
 
   private NodeProto castToFloat(String base, String input, String output) {
-    return node("Cast", base, List.of(input), List.of(output)).toBuilder()
-        .addAttribute(
-            AttributeProto.newBuilder()
-                .setName("to")
-                .setType(AttributeProto.AttributeType.INT)
-                .setI(DataType.FLOAT_VALUE))
-        .build();
+    return Tensors.castToFloat(names.fresh(base, "_Cast"), input, output);
   }
 
   private boolean skip(NodeProto node, String reason) {

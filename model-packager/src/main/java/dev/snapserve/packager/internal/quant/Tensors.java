@@ -2,13 +2,18 @@ package dev.snapserve.packager.internal.quant;
 
 import com.google.protobuf.ByteString;
 import dev.snapserve.packager.PackagerException;
+import dev.snapserve.packager.internal.onnx.OnnxProto.AttributeProto;
+import dev.snapserve.packager.internal.onnx.OnnxProto.NodeProto;
 import dev.snapserve.packager.internal.onnx.OnnxProto.TensorProto;
 import dev.snapserve.packager.internal.onnx.OnnxProto.TensorProto.DataType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
 
-/** Reads and builds the initializer tensors the quantizers touch (ONNX stores little-endian). */
+/**
+ * Reads and builds the initializer tensors the quantizers touch (ONNX stores little-endian), and
+ * the Cast that turns a stored one back to float.
+ */
 final class Tensors {
   private Tensors() {}
 
@@ -39,6 +44,23 @@ final class Tensors {
       for (int i = 0; i < n; i++) out[i] = t.getFloatData(i);
     }
     return out;
+  }
+
+  /**
+   * The node that turns a stored (int8, float16) tensor {@code input} into float {@code output}.
+   */
+  static NodeProto castToFloat(String name, String input, String output) {
+    return NodeProto.newBuilder()
+        .setOpType("Cast")
+        .setName(name)
+        .addInput(input)
+        .addOutput(output)
+        .addAttribute(
+            AttributeProto.newBuilder()
+                .setName("to")
+                .setType(AttributeProto.AttributeType.INT)
+                .setI(DataType.FLOAT_VALUE))
+        .build();
   }
 
   static TensorProto floatTensor(String name, List<Long> dims, float[] values) {

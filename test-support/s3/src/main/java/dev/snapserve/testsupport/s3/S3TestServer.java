@@ -82,11 +82,6 @@ public final class S3TestServer implements AutoCloseable {
         .build();
   }
 
-  /** Where S3Mock keeps the objects (tests may inspect, never rely on its layout). */
-  public Path storageRoot() {
-    return root;
-  }
-
   @Override
   public void close() {
     app.stop();
