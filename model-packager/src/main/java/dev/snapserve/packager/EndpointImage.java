@@ -80,7 +80,8 @@ public final class EndpointImage {
     ImageReference image = imageReference(request, manifest);
     JibContainerBuilder builder = base(request.baseImage());
     if (request.jre() instanceof Jre.Jlink jlink) Jlink.check(jlink.jdk(), request.arch());
-    RuntimeClasspath.of(SERVER_ARTIFACT); // fails now, not after jlink, when the jars are missing
+    // resolved now, so missing jars fail before jlink
+    RuntimeClasspath server = RuntimeClasspath.of(SERVER_ARTIFACT);
     Path work = null;
     try {
       work = Files.createTempDirectory("snapserve-image");
@@ -96,7 +97,7 @@ public final class EndpointImage {
       } else {
         java = ((Jre.FromBase) request.jre()).java();
       }
-      List<String> classpathInImage = addJars(builder, request, work, layers);
+      List<String> classpathInImage = addJars(builder, server, request, work, layers);
       layers.add(addTree(builder, "model", bundleDir, MODEL_DIR, false));
 
       Map<String, String> env = new LinkedHashMap<>();
@@ -264,7 +265,11 @@ public final class EndpointImage {
    * Dependency jars, then ONNX Runtime (stripped), then snapserve's jars; returns the classpath.
    */
   private static List<String> addJars(
-      JibContainerBuilder builder, EndpointImageRequest request, Path work, List<Layer> layers)
+      JibContainerBuilder builder,
+      RuntimeClasspath server,
+      EndpointImageRequest request,
+      Path work,
+      List<Layer> layers)
       throws IOException {
     FileEntriesLayer.Builder deps = FileEntriesLayer.builder().setName("dependencies");
     FileEntriesLayer.Builder ort = FileEntriesLayer.builder().setName("onnxruntime");
@@ -275,7 +280,7 @@ public final class EndpointImage {
     // Jib fixes every file time in the image itself; the jars' entry times only need to be fixed
     for (RuntimeJars.Jar jar :
         RuntimeJars.prepare(
-            SERVER_ARTIFACT,
+            server,
             request.arch().packageArch(),
             work.resolve("jars"),
             PackageRequest.DEFAULT_TIMESTAMP,

@@ -4,6 +4,7 @@ import dev.snapserve.functions.ModelBundle;
 import dev.snapserve.packager.PackageRequest;
 import dev.snapserve.packager.PackagerException;
 import dev.snapserve.packager.Progress;
+import dev.snapserve.packager.RuntimeClasspath;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +44,11 @@ public final class GcfDirectory implements Deployable {
     try (Progress.Task task = c.progress().begin("gcf jars", -1, "jars")) {
       jars =
           RuntimeJars.prepare(
-              ADAPTER, c.request().arch(), tmp.resolve("lib"), c.request().timestamp(), "lib/");
+              RuntimeClasspath.of(ADAPTER),
+              c.request().arch(),
+              tmp.resolve("lib"),
+              c.request().timestamp(),
+              "lib/");
     }
     // the adapter jar sits at the top of the source; its dependencies stay in lib/
     RuntimeJars.Jar adapter = jars.getFirst();

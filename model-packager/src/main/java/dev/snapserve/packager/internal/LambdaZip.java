@@ -5,6 +5,7 @@ import dev.snapserve.packager.PackageRequest;
 import dev.snapserve.packager.PackageResult;
 import dev.snapserve.packager.PackagerException;
 import dev.snapserve.packager.Progress;
+import dev.snapserve.packager.RuntimeClasspath;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -56,7 +57,11 @@ public final class LambdaZip implements Deployable {
   public Built build(Context c, Path tmp) throws IOException {
     List<RuntimeJars.Jar> jars =
         RuntimeJars.prepare(
-            ADAPTER, c.request().arch(), c.workDir().resolve("lib"), c.request().timestamp(), null);
+            RuntimeClasspath.of(ADAPTER),
+            c.request().arch(),
+            c.workDir().resolve("lib"),
+            c.request().timestamp(),
+            null);
     TreeMap<String, Path> files = new TreeMap<>();
     for (RuntimeJars.Jar jar : jars) files.put("lib/" + jar.fileName(), jar.file());
     files.put(

@@ -37,16 +37,16 @@ public final class RuntimeJars {
   public record Jar(String fileName, Path file) {}
 
   /**
-   * Prepares {@code artifactId}'s jars in {@code workDir}; the adapter comes first.
+   * Prepares the jars of {@code cp} (an adapter's runtime classpath) in {@code workDir}; the
+   * adapter comes first.
    *
    * @param classPathPrefix when not null, the adapter jar's manifest gets a {@code Class-Path} of
    *     the other jars under this prefix (e.g. {@code lib/}), as Cloud Functions needs for a
    *     prebuilt jar
    */
   public static List<Jar> prepare(
-      String artifactId, Arch arch, Path workDir, Instant time, String classPathPrefix)
+      RuntimeClasspath cp, Arch arch, Path workDir, Instant time, String classPathPrefix)
       throws IOException {
-    RuntimeClasspath cp = RuntimeClasspath.of(artifactId);
     Files.createDirectories(workDir);
     List<Jar> jars = new ArrayList<>();
     List<RuntimeClasspath.Entry> deps = cp.entries().subList(1, cp.entries().size());
