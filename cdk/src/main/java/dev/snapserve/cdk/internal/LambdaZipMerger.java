@@ -1,6 +1,7 @@
 package dev.snapserve.cdk.internal;
 
 import dev.snapserve.cdk.LambdaArtifactException;
+import dev.snapserve.packager.internal.LambdaZip;
 import dev.snapserve.spec.ModelVersion;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,9 +27,6 @@ import java.util.zip.ZipOutputStream;
  * give the same bytes (and the same CDK asset hash).
  */
 public final class LambdaZipMerger {
-  /** Lambda's limit on a function's unzipped code. */
-  public static final long UNZIPPED_LIMIT_BYTES = 262_144_000L;
-
   private static final String BUNDLE = "model/";
   private static final LocalDateTime TIMESTAMP = LocalDateTime.of(2026, 1, 1, 0, 0);
 
@@ -97,13 +95,13 @@ public final class LambdaZipMerger {
       entries.putAll(own);
     }
     long unzipped = entries.values().stream().mapToLong(b -> b.length).sum();
-    if (unzipped > UNZIPPED_LIMIT_BYTES) {
+    if (unzipped > LambdaZip.UNZIPPED_LIMIT) {
       throw new LambdaArtifactException(
           out.getFileName()
               + " would unzip to "
               + unzipped
               + " bytes, over Lambda's 250 MB limit ("
-              + UNZIPPED_LIMIT_BYTES
+              + LambdaZip.UNZIPPED_LIMIT
               + "); move some of "
               + inputs.keySet().stream().map(ModelVersion::ref).toList()
               + " to an endpoint target");
