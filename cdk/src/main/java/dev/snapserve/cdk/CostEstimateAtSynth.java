@@ -24,46 +24,47 @@ final class CostEstimateAtSynth {
   private CostEstimateAtSynth() {}
 
   /**
-   * Prices the spec; returns null when it cannot be priced (a region or instance type the shipped
-   * catalogs lack). Then synth goes on without an estimate, unless the spec has a budget, which
-   * cannot be checked and fails synth.
+   * A spec that cannot be priced (a region or instance type the shipped catalogs lack) synthesizes
+   * without an estimate, unless it has a budget, which cannot be checked and fails synth.
    */
-  static Estimate attach(App app, Stack stack, DeploymentSpec spec) {
-    Estimate estimate;
-    String markdown;
-    try {
-      estimate = SpecEstimator.estimate(spec);
-      markdown = EstimateReport.render(estimate, EstimateReport.Format.MARKDOWN);
-    } catch (EstimateException e) {
-      estimate = null;
-      markdown = "# Not priced" + System.lineSeparator() + System.lineSeparator() + e.getMessage();
-      System.err.println("snapserve-cdk: no cost estimate: " + e.getMessage());
-    }
+  static void attach(App app, Stack stack, DeploymentSpec spec) {
+    final Priced priced = Priced.of(spec);
     write(
         Path.of(app.getOutdir()).resolve(FILE),
-        estimate == null
-            ? markdown
+        priced.estimate() == null
+            ? priced.markdown()
             : "# Monthly cost estimate: "
                 + spec.service()
                 + System.lineSeparator()
                 + System.lineSeparator()
-                + markdown);
-    if (spec.budgetMonthlyUsd().isPresent()) {
-      double budget = spec.budgetMonthlyUsd().get();
-      Estimate e = estimate;
-      String md = markdown;
-      // a validation, not an exception here: synth reports it with the stack's path
-      stack
-          .getNode()
-          .addValidation(
-              () ->
-                  e == null
-                      ? List.of("budget.monthlyUsd cannot be checked: " + md)
-                      : e.total().compareTo(BigDecimal.valueOf(budget)) <= 0
-                          ? List.of()
-                          : List.of(overBudget(e, budget, md)));
+                + priced.markdown());
+    // a validation, not an exception here: synth reports it with the stack's path
+    spec.budgetMonthlyUsd()
+        .ifPresent(budget -> stack.getNode().addValidation(() -> priced.budgetErrors(budget)));
+  }
+
+  /** The estimate (null when the spec cannot be priced) and its Markdown, or why not. */
+  private record Priced(Estimate estimate, String markdown) {
+    static Priced of(DeploymentSpec spec) {
+      try {
+        Estimate estimate = SpecEstimator.estimate(spec);
+        return new Priced(
+            estimate, EstimateReport.render(estimate, EstimateReport.Format.MARKDOWN));
+      } catch (EstimateException e) {
+        System.err.println("snapserve-cdk: no cost estimate: " + e.getMessage());
+        return new Priced(
+            null,
+            "# Not priced" + System.lineSeparator() + System.lineSeparator() + e.getMessage());
+      }
     }
-    return estimate;
+
+    /** None when the estimate is within {@code budget}. */
+    List<String> budgetErrors(double budget) {
+      if (estimate == null) return List.of("budget.monthlyUsd cannot be checked: " + markdown);
+      return estimate.total().compareTo(BigDecimal.valueOf(budget)) <= 0
+          ? List.of()
+          : List.of(overBudget(estimate, budget, markdown));
+    }
   }
 
   private static void write(Path out, String markdown) {

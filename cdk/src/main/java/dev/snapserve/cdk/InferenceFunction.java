@@ -1,6 +1,7 @@
 package dev.snapserve.cdk;
 
 import dev.snapserve.cdk.internal.Nag;
+import dev.snapserve.packager.internal.LambdaZip;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -45,8 +46,8 @@ import software.constructs.Construct;
  * SNAPSERVE_ROUTES} (see cdk/README.md for why).
  */
 public final class InferenceFunction extends Construct {
-  /** The handler class in the aws-lambda adapter. */
-  public static final String HANDLER = "dev.snapserve.aws.PredictHandler";
+  /** The handler class in the aws-lambda adapter: the packager's, which its zips are built for. */
+  public static final String HANDLER = LambdaZip.HANDLER;
 
   /** Where the zip's bundles live on Lambda: {@code $LAMBDA_TASK_ROOT/models/<model>/<version>}. */
   public static final String BUNDLE_ROOT = "/var/task/models";

@@ -3,6 +3,8 @@ package dev.snapserve.cdk;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapserve.cdk.internal.LambdaZipMerger;
+import dev.snapserve.packager.PackageRequest;
+import dev.snapserve.packager.internal.Deployable;
 import dev.snapserve.spec.DeploymentSpec;
 import dev.snapserve.spec.ModelVersion;
 import dev.snapserve.spec.Target;
@@ -44,7 +46,15 @@ public interface LambdaArtifacts {
    * snapserve package BUNDLE --name M --version V --target lambda --arch A} writes.
    */
   static String packagedName(ModelVersion v, Target.Lambda target) {
-    return v.model() + "-" + v.version() + "-lambda-" + target.architecture().id() + ".zip";
+    // the packager's own naming, so the lookup finds exactly what it writes
+    return Deployable.forTarget(PackageRequest.Target.LAMBDA)
+        .artifactName(
+            PackageRequest.builder(v.bundle(), PackageRequest.Target.LAMBDA)
+                .name(v.model())
+                .version(v.version())
+                .arch(PackageRequest.Arch.parse(target.architecture().id()))
+                .timestamp(PackageRequest.DEFAULT_TIMESTAMP) // not in the name; skips the env
+                .build());
   }
 
   /**

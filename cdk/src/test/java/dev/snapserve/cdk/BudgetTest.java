@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchRuntimeException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapserve.spec.DeploymentSpec;
 import dev.snapserve.spec.ModelVersion;
+import dev.snapserve.spec.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -21,7 +22,7 @@ class BudgetTest {
 
   /** The example spec with (regex, replacement) edits; its bundles stay where they are. */
   private static DeploymentSpec example(String... edits) throws Exception {
-    Path example = Path.of(System.getProperty("snapserve.root"), "snapserve.yaml");
+    Path example = TestZips.exampleSpec();
     String yaml = Files.readString(example);
     for (int i = 0; i < edits.length; i += 2) {
       assertThat(yaml).containsPattern(edits[i]);
@@ -54,25 +55,24 @@ class BudgetTest {
   /** The app itself, as {@code cdk synth} runs it: one message, exit code 2, no stack trace. */
   @Test
   void theAppPrintsTheBreakdownOnceAndExits2WhenTheEstimateExceedsTheBudget() throws Exception {
-    Path root = Path.of(System.getProperty("snapserve.root"));
+    Path example = TestZips.exampleSpec();
     Path spec = tmp.resolve("snapserve.yaml");
     String yaml =
-        Files.readString(root.resolve("snapserve.yaml"))
+        Files.readString(example)
             .replaceFirst("monthlyUsd: \\d+", "monthlyUsd: 100")
-            .replace(": models/", ": " + root.resolve("models") + "/");
+            .replace(": models/", ": " + example.resolveSibling("models") + "/");
     Files.writeString(spec, yaml);
     // the packager's zips are there already: synth merges them instead of packaging the bundles
     Path dist = tmp.resolve("dist");
     Files.createDirectories(dist);
-    for (ModelVersion v : DeploymentSpec.load(spec).models().get("digits").values()) {
-      String sha =
-          new ObjectMapper()
-              .readTree(v.bundle().resolve("manifest.json").toFile())
-              .path("model")
-              .path("sha256")
-              .asText();
-      LambdaArtifactsTest.packagerZip(
-          dist.resolve("digits-" + v.version() + "-lambda-arm64.zip"), v.version(), "rt", sha);
+    DeploymentSpec loaded = DeploymentSpec.load(spec);
+    Target.Lambda fn = (Target.Lambda) loaded.target("fn");
+    for (ModelVersion v : loaded.models().get("digits").values()) {
+      TestZips.packagerZip(
+          dist.resolve(LambdaArtifacts.packagedName(v, fn)),
+          v.version(),
+          "rt",
+          TestZips.sourceSha256(v));
     }
     ProcessBuilder pb =
         new ProcessBuilder(

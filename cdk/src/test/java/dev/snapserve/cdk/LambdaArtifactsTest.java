@@ -3,13 +3,11 @@ package dev.snapserve.cdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapserve.spec.DeploymentSpec;
 import dev.snapserve.spec.ModelVersion;
 import dev.snapserve.spec.Target;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,10 +16,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,44 +31,15 @@ class LambdaArtifactsTest {
 
   @BeforeAll
   static void load() {
-    spec = DeploymentSpec.load(Path.of(System.getProperty("snapserve.root"), "snapserve.yaml"));
+    spec = DeploymentSpec.load(TestZips.exampleSpec());
     fn = (Target.Lambda) spec.target("fn");
     versions = List.copyOf(spec.models().get("digits").values());
   }
 
-  /** What {@code snapserve package --target lambda} writes: lib/ + model/. */
+  /** {@link TestZips#packagerZip} of the example spec's {@code digits@version}. */
   static void packagerZip(Path zip, String version, String runtimeJar) throws IOException {
-    packagerZip(zip, version, runtimeJar, sourceSha256(version));
-  }
-
-  /** The SHA-256 of the example spec's bundle model for {@code digits@version}. */
-  static String sourceSha256(String version) throws IOException {
-    Path manifest = spec.models().get("digits").get(version).bundle().resolve("manifest.json");
-    return new ObjectMapper().readTree(manifest.toFile()).path("model").path("sha256").asText();
-  }
-
-  static void packagerZip(Path zip, String version, String runtimeJar, String sourceSha256)
-      throws IOException {
-    Map<String, String> entries =
-        Map.of(
-            "lib/snapserve-aws-lambda.jar",
-            runtimeJar,
-            "model/manifest.json",
-            "{\"name\":\"digits\",\"version\":\""
-                + version
-                + "\",\"provenance\":{\"sourceSha256\":\""
-                + sourceSha256
-                + "\"}}",
-            "model/model.onnx",
-            "onnx-" + version);
-    try (OutputStream out = Files.newOutputStream(zip);
-        ZipOutputStream z = new ZipOutputStream(out)) {
-      for (var e : entries.entrySet()) {
-        z.putNextEntry(new ZipEntry(e.getKey()));
-        z.write(e.getValue().getBytes(StandardCharsets.UTF_8));
-        z.closeEntry();
-      }
-    }
+    TestZips.packagerZip(
+        zip, version, runtimeJar, TestZips.sourceSha256(spec.models().get("digits").get(version)));
   }
 
   @Test
@@ -163,7 +130,8 @@ class LambdaArtifactsTest {
       packagerZip(dist.resolve("digits-" + v + "-lambda-arm64.zip"), v, "jar-bytes");
     }
     // digits@2's bundle changed since its zip was built
-    packagerZip(dist.resolve("digits-2-lambda-arm64.zip"), "2", "jar-bytes", "0".repeat(64));
+    TestZips.packagerZip(
+        dist.resolve("digits-2-lambda-arm64.zip"), "2", "jar-bytes", "0".repeat(64));
     assertThatThrownBy(() -> LambdaArtifacts.packaged(dist).zip(spec, fn, versions))
         .isInstanceOf(LambdaArtifactException.class)
         .hasMessageContaining("missing 1 of 3")

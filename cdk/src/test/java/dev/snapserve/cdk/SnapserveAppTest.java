@@ -34,7 +34,7 @@ class SnapserveAppTest {
 
   @BeforeAll
   static void synth() throws Exception {
-    spec = DeploymentSpec.load(Path.of(System.getProperty("snapserve.root"), "snapserve.yaml"));
+    spec = DeploymentSpec.load(TestZips.exampleSpec());
     Path zip = TestZips.lambdaZip(tmp.resolve("dist"), "fn.zip");
     App app = new App(AppProps.builder().outdir(tmp.resolve("cdk.out").toString()).build());
     stack =

@@ -1,6 +1,7 @@
 package dev.snapserve.cdk.internal;
 
 import dev.snapserve.cdk.LambdaArtifactException;
+import dev.snapserve.packager.internal.LambdaZip;
 import dev.snapserve.spec.ModelVersion;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,11 +10,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.LocalDateTime;
+import java.util.Arrays;
 import java.util.Enumeration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,9 +27,6 @@ import java.util.zip.ZipOutputStream;
  * give the same bytes (and the same CDK asset hash).
  */
 public final class LambdaZipMerger {
-  /** Lambda's limit on a function's unzipped code. */
-  public static final long UNZIPPED_LIMIT_BYTES = 262_144_000L;
-
   private static final String BUNDLE = "model/";
   private static final LocalDateTime TIMESTAMP = LocalDateTime.of(2026, 1, 1, 0, 0);
 
@@ -47,12 +43,12 @@ public final class LambdaZipMerger {
       throw new LambdaArtifactException("merged zip " + out + " would overwrite one of its inputs");
     }
     Map<String, byte[]> entries = new TreeMap<>();
-    Map<String, String> runtime = null;
+    Map<String, byte[]> runtime = null;
     Path runtimeFrom = null;
     for (var e : inputs.entrySet()) {
       ModelVersion v = e.getKey();
       Map<String, byte[]> own = new LinkedHashMap<>();
-      Map<String, String> ownRuntime = new TreeMap<>();
+      Map<String, byte[]> ownRuntime = new TreeMap<>();
       boolean hasBundle = false;
       try (ZipFile zip = new ZipFile(e.getValue().toFile())) {
         Enumeration<? extends ZipEntry> it = zip.entries();
@@ -63,7 +59,7 @@ public final class LambdaZipMerger {
           // zip-slip: absolute names and '..' segments (a name like lib/a..b.jar is fine)
           if (name.startsWith("/")
               || name.contains("\\")
-              || java.util.Arrays.asList(name.split("/")).contains("..")) {
+              || Arrays.asList(name.split("/")).contains("..")) {
             throw new LambdaArtifactException(e.getValue() + ": unsafe entry name '" + name + "'");
           }
           if (name.startsWith(BUNDLE)) {
@@ -73,7 +69,7 @@ public final class LambdaZipMerger {
                 read(zip, z));
           } else {
             byte[] bytes = read(zip, z);
-            ownRuntime.put(name, sha256(bytes));
+            ownRuntime.put(name, bytes);
             own.put(name, bytes);
           }
         }
@@ -88,7 +84,7 @@ public final class LambdaZipMerger {
       if (runtime == null) {
         runtime = ownRuntime;
         runtimeFrom = e.getValue();
-      } else if (!runtime.equals(ownRuntime)) {
+      } else if (!sameEntries(runtime, ownRuntime)) {
         throw new LambdaArtifactException(
             e.getValue()
                 + " carries other runtime jars than "
@@ -99,13 +95,13 @@ public final class LambdaZipMerger {
       entries.putAll(own);
     }
     long unzipped = entries.values().stream().mapToLong(b -> b.length).sum();
-    if (unzipped > UNZIPPED_LIMIT_BYTES) {
+    if (unzipped > LambdaZip.UNZIPPED_LIMIT) {
       throw new LambdaArtifactException(
           out.getFileName()
               + " would unzip to "
               + unzipped
               + " bytes, over Lambda's 250 MB limit ("
-              + UNZIPPED_LIMIT_BYTES
+              + LambdaZip.UNZIPPED_LIMIT
               + "); move some of "
               + inputs.keySet().stream().map(ModelVersion::ref).toList()
               + " to an endpoint target");
@@ -134,12 +130,10 @@ public final class LambdaZipMerger {
     return out;
   }
 
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
+  /** The same entry names with byte-identical contents. */
+  private static boolean sameEntries(Map<String, byte[]> a, Map<String, byte[]> b) {
+    return a.keySet().equals(b.keySet())
+        && a.entrySet().stream().allMatch(e -> Arrays.equals(e.getValue(), b.get(e.getKey())));
   }
 
   private static byte[] read(ZipFile zip, ZipEntry z) throws IOException {

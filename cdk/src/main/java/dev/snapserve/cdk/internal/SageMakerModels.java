@@ -1,5 +1,6 @@
 package dev.snapserve.cdk.internal;
 
+import dev.snapserve.packager.EndpointImage;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +15,6 @@ import software.constructs.Construct;
 
 /** What GpuEndpoint and ServerlessEndpoint share: the execution role and the model resources. */
 public final class SageMakerModels {
-  /** Where SageMaker extracts {@code ModelDataUrl}; the server loads the bundle from there. */
-  public static final String MODEL_DIR = "/opt/ml/model";
-
   private SageMakerModels() {}
 
   /** A role SageMaker assumes: pull the one image, write the endpoint's logs and metrics. */
@@ -102,7 +100,8 @@ public final class SageMakerModels {
       }
       modelDataBucket.grantRead(role, modelDataKey);
       container.modelDataUrl(modelDataBucket.s3UrlForObject(modelDataKey));
-      env.put("SNAPSERVE_BUNDLES", MODEL_DIR);
+      // SageMaker extracts ModelDataUrl into its model directory; the server loads it from there
+      env.put("SNAPSERVE_BUNDLES", EndpointImage.MODEL_DIR);
     }
     container.environment(env);
     CfnModel m =
