@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.onnxruntime.OrtEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.snapserve.functions.Fixtures;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,17 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The CLI end to end on a real build. An IT because the packager finds the server's jars as
  * packaged jars, which exist from Maven's package phase on.
  */
-class ImageCommandIT {
-  final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  final ByteArrayOutputStream err = new ByteArrayOutputStream();
+class ImageCommandIT extends CliRun {
   @TempDir Path dir;
-
-  int run(String... args) {
-    return SnapserveCli.run(
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8),
-        args);
-  }
 
   @Test
   void buildsAnArm64ImageOnABaseThatHasJava() throws Exception {

@@ -3,24 +3,13 @@ package dev.snapserve.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.snapserve.functions.Fixtures;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ImageCommandTest {
-  final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  final ByteArrayOutputStream err = new ByteArrayOutputStream();
+class ImageCommandTest extends CliRun {
   @TempDir Path dir;
-
-  int run(String... args) {
-    return SnapserveCli.run(
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8),
-        args);
-  }
 
   @Test
   void aBadArchitectureIsOneLineAndExitTwo() {

@@ -9,9 +9,7 @@ import dev.snapserve.packager.internal.onnx.OnnxProto.GraphProto;
 import dev.snapserve.packager.internal.onnx.OnnxProto.ModelProto;
 import dev.snapserve.packager.internal.onnx.OnnxProto.NodeProto;
 import dev.snapserve.packager.internal.onnx.OnnxProto.OperatorSetIdProto;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,12 +22,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** inspect, optimize and verify through the CLI, including the bad inputs each must refuse. */
-class PackagerCommandsTest {
+class PackagerCommandsTest extends CliRun {
   static final String HELDOUT =
       Fixtures.ROOT.resolve("models/testdata/digits-heldout.json").toString();
 
-  final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  final ByteArrayOutputStream err = new ByteArrayOutputStream();
   @TempDir Path tmp;
   Path demo;
 
@@ -38,13 +34,12 @@ class PackagerCommandsTest {
     demo = Files.copy(Fixtures.demo().resolve("model.onnx"), tmp.resolve("demo.onnx"));
   }
 
+  /** Each run starts with empty streams. */
+  @Override
   int run(String... args) {
     out.reset();
     err.reset();
-    return SnapserveCli.run(
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8),
-        args);
+    return super.run(args);
   }
 
   String stdout() {

@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -24,11 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * recorded {@code GetProducts} responses (hand-recorded in the real format; see
  * cost-estimator/src/test/resources/pricelist/README.md).
  */
-class PricesCommandIT {
+class PricesCommandIT extends CliRun {
   static final Path RECORDED =
       Path.of("..", "cost-estimator", "src", "test", "resources", "pricelist");
-  final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  final ByteArrayOutputStream err = new ByteArrayOutputStream();
   HttpServer server;
 
   @BeforeEach
@@ -57,13 +53,6 @@ class PricesCommandIT {
       ex.sendResponseHeaders(200, bytes.length);
       ex.getResponseBody().write(bytes);
     }
-  }
-
-  int run(String... args) {
-    return SnapserveCli.run(
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8),
-        args);
   }
 
   String endpoint() {
