@@ -81,10 +81,6 @@ final class PublishCommand implements Callable<Integer> {
   private final PrintStream err;
   private final Map<String, String> env;
 
-  PublishCommand(PrintStream out, PrintStream err) {
-    this(out, err, System.getenv());
-  }
-
   PublishCommand(PrintStream out, PrintStream err, Map<String, String> env) {
     this.out = out;
     this.err = err;

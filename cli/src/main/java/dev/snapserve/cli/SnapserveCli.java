@@ -5,6 +5,7 @@ import dev.snapserve.packager.PackagerException;
 import dev.snapserve.server.ServeException;
 import dev.snapserve.spec.SpecException;
 import java.io.PrintStream;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.OptionSpec;
@@ -25,6 +26,13 @@ public final class SnapserveCli {
 
   /** Runs a command line; returns the exit code (tests call this). */
   static int run(PrintStream out, PrintStream err, String... args) {
+    return run(out, err, System.getenv(), args);
+  }
+
+  /**
+   * As {@link #run(PrintStream, PrintStream, String...)}, publishing with AWS settings {@code env}.
+   */
+  static int run(PrintStream out, PrintStream err, Map<String, String> env, String... args) {
     CommandLine cli =
         new CommandLine(new SnapserveCli())
             .addSubcommand(new ServeCommand(out))
@@ -35,7 +43,7 @@ public final class SnapserveCli {
             .addSubcommand(new QuantizeCommand(out, err))
             .addSubcommand(new PackageCommand(out, err))
             .addSubcommand(new ImageCommand(out, err))
-            .addSubcommand(new PublishCommand(out, err))
+            .addSubcommand(new PublishCommand(out, err, env))
             .addSubcommand(new EstimateCommand(out, err))
             .addSubcommand(new PricesCommand(out))
             .setOut(new java.io.PrintWriter(out, true))

@@ -5,20 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.snapserve.functions.Fixtures;
 import dev.snapserve.testsupport.s3.S3TestServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** `snapserve publish` end to end against S3Mock on loopback; AWS settings from an env map. */
-class PublishCommandIT {
+class PublishCommandIT extends CliRun {
   private static S3TestServer server;
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   @BeforeAll
   static void start() {
@@ -30,27 +23,13 @@ class PublishCommandIT {
     server.close();
   }
 
-  private int run(String... args) {
-    PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-    PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-    Map<String, String> env =
-        Map.of(
-            "AWS_ACCESS_KEY_ID",
-            "test",
-            "AWS_SECRET_ACCESS_KEY",
-            "test",
-            "AWS_REGION",
-            S3TestServer.REGION,
-            "SNAPSERVE_S3_ENDPOINT",
-            server.endpoint().toString());
-    // the command as SnapserveCli registers it, with the environment injected
-    return new CommandLine(new PublishCommand(o, e, env))
-        .setExecutionExceptionHandler(
-            (ex, cl, pr) -> {
-              e.println("snapserve: " + ex.getMessage());
-              return 2;
-            })
-        .execute(args);
+  /** {@code snapserve publish ARGS} with the AWS settings of the S3 server. */
+  @Override
+  int run(String... args) {
+    String[] publish = new String[args.length + 1];
+    publish[0] = "publish";
+    System.arraycopy(args, 0, publish, 1, args.length);
+    return run(server.clientEnvironment(), publish);
   }
 
   @Test

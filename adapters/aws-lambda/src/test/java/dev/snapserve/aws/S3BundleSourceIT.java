@@ -59,13 +59,9 @@ class S3BundleSourceIT {
   }
 
   private Map<String, String> env(String uri) {
-    Map<String, String> env = new HashMap<>();
+    Map<String, String> env = new HashMap<>(server.clientEnvironment());
     env.put("SNAPSERVE_BUNDLE_URI", uri);
     env.put("SNAPSERVE_BUNDLE_CACHE_DIR", cache.toString());
-    env.put("SNAPSERVE_S3_ENDPOINT", server.endpoint().toString());
-    env.put("AWS_REGION", S3TestServer.REGION);
-    env.put("AWS_ACCESS_KEY_ID", "test");
-    env.put("AWS_SECRET_ACCESS_KEY", "test");
     env.put("SNAPSERVE_PRIME_ON_INIT", "false");
     return env;
   }

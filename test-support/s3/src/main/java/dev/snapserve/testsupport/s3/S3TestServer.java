@@ -70,6 +70,23 @@ public final class S3TestServer implements AutoCloseable {
     return URI.create("http://127.0.0.1:" + app.getHttpPort());
   }
 
+  /**
+   * The environment with which snapserve's own S3 code (publish, the Lambda bundle source) talks to
+   * this server: {@code SNAPSERVE_S3_ENDPOINT}, the region and the credentials {@link #client()}
+   * uses.
+   */
+  public Map<String, String> clientEnvironment() {
+    return Map.of(
+        "SNAPSERVE_S3_ENDPOINT",
+        endpoint().toString(),
+        "AWS_REGION",
+        REGION,
+        "AWS_ACCESS_KEY_ID",
+        "test",
+        "AWS_SECRET_ACCESS_KEY",
+        "test");
+  }
+
   /** A new client for this server (path-style, any credentials); close it after use. */
   public S3Client client() {
     return S3Client.builder()
