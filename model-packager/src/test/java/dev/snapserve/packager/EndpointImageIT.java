@@ -14,10 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -64,7 +62,7 @@ class EndpointImageIT {
               return Progress.Task.NONE;
             });
     assertThat(tasks).containsExactly("jlink", "image");
-    assertThat(sha256(second.output())).isEqualTo(sha256(first.output()));
+    assertThat(PackagerTest.sha256(second.output())).isEqualTo(PackagerTest.sha256(first.output()));
     assertThat(second.digest()).isEqualTo(first.digest()).startsWith("sha256:");
   }
 
@@ -251,11 +249,6 @@ class EndpointImageIT {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (p.waitFor() != 0) throw new IOException(String.join(" ", command) + " failed: " + out);
-  }
-
-  static String sha256(Path file) throws Exception {
-    return HexFormat.of()
-        .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }
 
   private static int freePort() throws IOException {

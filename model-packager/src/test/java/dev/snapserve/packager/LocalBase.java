@@ -60,7 +60,7 @@ final class LocalBase {
                         "type",
                         "layers",
                         "diff_ids",
-                        List.of("sha256:" + EndpointImageIT.sha256(layer)))));
+                        List.of("sha256:" + PackagerTest.sha256(layer)))));
     Files.writeString(work.resolve("config.json"), config);
     Files.writeString(
         work.resolve("manifest.json"),
