@@ -84,7 +84,7 @@ public record Comparison(
     for (Option o : options) {
       series.add(new Series(o.name(), levels.stream().map(r -> o.cost().apply(r)).toList()));
     }
-    return new Comparison(spec.region(), levels, series, breakEvens(options, levels));
+    return new Comparison(spec.region(), levels, series, breakEvens(options, levels, series));
   }
 
   /** Lambda arm64/x86_64 behind an HTTP API, arm64 behind a REST API, the GPU endpoint, etc. */
@@ -189,16 +189,22 @@ public record Comparison(
     return spec.targets().values().stream().filter(type::isInstance).map(type::cast).findFirst();
   }
 
-  /** Crossings found between adjacent levels, refined by bisection in log space. */
-  private static List<BreakEven> breakEvens(List<Option> options, List<Double> levels) {
+  /**
+   * Crossings found between adjacent levels (signs read from {@code series}, which holds every
+   * option's cost at every level), refined by bisection in log space.
+   */
+  private static List<BreakEven> breakEvens(
+      List<Option> options, List<Double> levels, List<Series> series) {
     List<BreakEven> out = new ArrayList<>();
     for (int i = 0; i < options.size(); i++) {
       for (int j = i + 1; j < options.size(); j++) {
         Option a = options.get(i);
         Option b = options.get(j);
+        List<BigDecimal> costA = series.get(i).monthlyUsd();
+        List<BigDecimal> costB = series.get(j).monthlyUsd();
         for (int k = 0; k + 1 < levels.size(); k++) {
-          int s0 = diff(a, b, levels.get(k));
-          int s1 = diff(a, b, levels.get(k + 1));
+          int s0 = costA.get(k).compareTo(costB.get(k));
+          int s1 = costA.get(k + 1).compareTo(costB.get(k + 1));
           if (s0 == 0 || s1 == 0 || s0 == s1) continue;
           double lo = Math.log(levels.get(k));
           double hi = Math.log(levels.get(k + 1));
@@ -208,14 +214,15 @@ public record Comparison(
             else hi = mid;
           }
           double r = Math.exp(hi);
-          BigDecimal cost = a.cost().apply(r).max(b.cost().apply(r));
-          BigDecimal cheapest =
-              options.stream().map(o -> o.cost().apply(r)).reduce(BigDecimal::min).orElseThrow();
+          List<BigDecimal> at = options.stream().map(o -> o.cost().apply(r)).toList();
+          BigDecimal atA = at.get(i);
+          BigDecimal atB = at.get(j);
+          BigDecimal cheapest = at.stream().reduce(BigDecimal::min).orElseThrow();
           // the pair is the bottom of the envelope: the cheapest option changes here
-          boolean changes = cheapest.compareTo(a.cost().apply(r).min(b.cost().apply(r))) == 0;
+          boolean changes = cheapest.compareTo(atA.min(atB)) == 0;
           String below = s0 < 0 ? a.name() : b.name();
           String above = s0 < 0 ? b.name() : a.name();
-          out.add(new BreakEven(below, above, r, cost, changes));
+          out.add(new BreakEven(below, above, r, atA.max(atB), changes));
         }
       }
     }
