@@ -31,19 +31,24 @@ public final class PriceCatalog {
 
   /** The catalog of {@code region}; an {@link EstimateException} listing the known ones if none. */
   public static PriceCatalog load(String region) {
-    if (!REGIONS.contains(region)) {
-      throw new EstimateException(
-          "no price catalog for region '"
-              + region
-              + "'; catalogs exist for "
-              + String.join(", ", new TreeSet<>(REGIONS)));
-    }
+    requireRegion(region);
     try (InputStream in = PriceCatalog.class.getResourceAsStream("prices/" + region + ".json")) {
       if (in == null)
         throw new IllegalStateException("missing resource prices/" + region + ".json");
       return new PriceCatalog(MAPPER.readTree(in));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** An {@link EstimateException} listing the known regions if {@code region} has no catalog. */
+  public static void requireRegion(String region) {
+    if (!REGIONS.contains(region)) {
+      throw new EstimateException(
+          "no price catalog for region '"
+              + region
+              + "'; catalogs exist for "
+              + String.join(", ", new TreeSet<>(REGIONS)));
     }
   }
 

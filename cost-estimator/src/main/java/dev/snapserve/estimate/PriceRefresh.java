@@ -101,14 +101,15 @@ public final class PriceRefresh {
   public static Result refresh(String region, PricingClient client, LocalDate today) {
     PriceCatalog shipped = PriceCatalog.load(region); // an unknown region lists the valid ones
     ObjectNode catalog = (ObjectNode) shipped.json();
+    List<Rule> rules = rules(shipped);
     Map<String, List<PriceListProduct>> products = new LinkedHashMap<>();
-    for (Rule r : rules(shipped)) {
+    for (Rule r : rules) {
       products.computeIfAbsent(r.serviceCode, code -> fetch(client, code, region));
     }
     Map<String, String> refreshed = new LinkedHashMap<>();
     Map<String, String> changed = new LinkedHashMap<>();
     List<String> kept = new ArrayList<>();
-    for (Rule r : rules(shipped)) {
+    for (Rule r : rules) {
       JsonNode value =
           products.get(r.serviceCode).stream()
               .filter(r.match)
