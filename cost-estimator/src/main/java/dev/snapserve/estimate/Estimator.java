@@ -384,21 +384,11 @@ public final class Estimator {
 
   /** A real-time endpoint's production variant {@code variant} (named in the line item). */
   public Estimator sagemaker(String instanceType, double instances, double hours, String variant) {
-    Set<String> known = catalog.instanceTypes();
-    if (!known.contains(instanceType)) {
-      throw new EstimateException(
-          "no price for SageMaker instance type '"
-              + instanceType
-              + "' in "
-              + catalog.region()
-              + "; priced types: "
-              + String.join(", ", known));
-    }
+    BigDecimal p = catalog.instanceHourPrice(instanceType); // an unknown type: the priced ones
     nonNegative("instances", instances);
     nonNegative("hours", hours);
     atMostAMonth("hours", hours);
     BigDecimal instanceHours = BigDecimal.valueOf(instances).multiply(BigDecimal.valueOf(hours));
-    BigDecimal p = catalog.instanceHourPrice(instanceType);
     items.add(
         LineItem.of(
             SAGEMAKER,

@@ -159,12 +159,12 @@ public final class PriceCatalog {
     JsonNode n = root.path("sagemaker").path("instanceHour").path(instanceType);
     if (n.isMissingNode()) {
       throw new EstimateException(
-          "no price for SageMaker instance type "
+          "no price for SageMaker instance type '"
               + instanceType
-              + " in the "
+              + "' in "
               + region()
-              + " catalog; priced types: "
-              + instanceTypes());
+              + "; priced types: "
+              + String.join(", ", instanceTypes()));
     }
     return new BigDecimal(n.asText());
   }
