@@ -82,9 +82,17 @@ public final class Estimator {
       throw new EstimateException(
           fn + " memory: " + u.memoryMiB() + " MiB is outside Lambda's 128-10240 MiB");
     }
-    if (u.ephemeralMiB() < 512 || u.ephemeralMiB() > 10_240) {
+    if (u.ephemeralMiB() < Target.MIN_EPHEMERAL_MIB
+        || u.ephemeralMiB() > Target.MAX_EPHEMERAL_MIB) {
       throw new EstimateException(
-          fn + " ephemeral storage: " + u.ephemeralMiB() + " MiB is outside 512-10240 MiB");
+          fn
+              + " ephemeral storage: "
+              + u.ephemeralMiB()
+              + " MiB is outside "
+              + Target.MIN_EPHEMERAL_MIB
+              + "-"
+              + Target.MAX_EPHEMERAL_MIB
+              + " MiB");
     }
     nonNegative("requests", u.requests());
     nonNegative("duration-ms", u.durationMs());
@@ -425,11 +433,14 @@ public final class Estimator {
 
   /** A serverless endpoint: compute GB-s by configured memory (1-6 GB), billed per ms. */
   public Estimator sagemakerServerless(int memoryMiB, double requests, double durationMs) {
-    if (memoryMiB % 1024 != 0 || memoryMiB < 1024 || memoryMiB > 6144) {
+    if (!Target.SERVERLESS_MEMORY_MIB.contains(memoryMiB)) {
       throw new EstimateException(
           "serverless memory: "
               + memoryMiB
-              + " MiB is not one of 1024, 2048, 3072, 4096, 5120, 6144");
+              + " MiB is not one of "
+              + Target.SERVERLESS_MEMORY_MIB.stream()
+                  .map(String::valueOf)
+                  .collect(java.util.stream.Collectors.joining(", ")));
     }
     nonNegative("requests", requests);
     nonNegative("duration-ms", durationMs);
