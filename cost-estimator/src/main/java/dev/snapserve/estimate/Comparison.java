@@ -101,8 +101,8 @@ public record Comparison(
             .map(Target.ServerlessEndpoint::memoryMiB)
             .orElse(2048);
     double reqKb = t.requestBytes() / 1024.0;
-    double gibIn = t.requestBytes() / (double) (1L << 30);
-    double gibOut = t.responseBytes() / (double) (1L << 30);
+    double gibIn = SpecEstimator.gib(t.requestBytes());
+    double gibOut = SpecEstimator.gib(t.responseBytes());
 
     List<Option> out = new ArrayList<>();
     for (Architecture arch : List.of(Architecture.ARM64, Architecture.X86_64)) {

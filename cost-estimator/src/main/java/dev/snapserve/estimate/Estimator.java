@@ -47,7 +47,6 @@ public final class Estimator {
   private static final BigDecimal MIB_PER_GB = BigDecimal.valueOf(1024);
   private static final BigDecimal MS_PER_S = BigDecimal.valueOf(1000);
   private static final BigDecimal SECONDS_PER_HOUR = BigDecimal.valueOf(3600);
-  private static final BigDecimal BYTES_PER_GIB = BigDecimal.valueOf(1L << 30);
   private static final BigDecimal KIB_PER_GIB = BigDecimal.valueOf(1L << 20);
 
   private final PriceCatalog catalog;

@@ -199,7 +199,8 @@ public final class SpecEstimator {
     return sum / perHour.size();
   }
 
-  private static double gib(double bytes) {
+  /** Bytes as GiB: the one conversion the spec, template and comparison estimates share. */
+  static double gib(double bytes) {
     return bytes / BYTES_PER_GIB;
   }
 }

@@ -50,7 +50,6 @@ public final class TemplateEstimator {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final double BYTES_PER_GIB = 1L << 30;
 
   private TemplateEstimator() {}
 
@@ -479,7 +478,7 @@ public final class TemplateEstimator {
   private static void api(Estimator est, ApiType type, String id, Map<String, Double> u) {
     double requests = u.getOrDefault("requestsPerMonth", 0.0);
     est.api(type, requests, u.getOrDefault("requestBytes", 0.0) / 1024);
-    est.dataTransferOut(requests * u.getOrDefault("responseBytes", 0.0) / BYTES_PER_GIB, false);
+    est.dataTransferOut(SpecEstimator.gib(requests * u.getOrDefault("responseBytes", 0.0)), false);
   }
 
   /** Each variant scales on its own scalable target (min..max, target invocations/minute). */
@@ -572,8 +571,8 @@ public final class TemplateEstimator {
               + ")");
     }
     est.sagemakerData(
-        requests * u.getOrDefault("requestBytes", 0.0) / BYTES_PER_GIB,
-        requests * u.getOrDefault("responseBytes", 0.0) / BYTES_PER_GIB);
+        SpecEstimator.gib(requests * u.getOrDefault("requestBytes", 0.0)),
+        SpecEstimator.gib(requests * u.getOrDefault("responseBytes", 0.0)));
   }
 
   /** {@code ProductionVariants[cnn].InitialInstanceCount}, by name when the variant has one. */
