@@ -132,6 +132,7 @@ public record Comparison(
                     .estimate()
                     .total()));
     if (gpu != null) {
+      List<Double> shares = SpecEstimator.variantShares(gpu);
       out.add(
           new Option(
               "SageMaker " + gpu.instanceType() + " autoscaled + HTTP API",
@@ -139,12 +140,8 @@ public record Comparison(
                 // each variant scales on its own share; past maxInstances the endpoint could not
                 // take the traffic, so the comparison prices the instances it would need
                 double perMinute = r / (Traffic.HOURS_PER_MONTH * 60);
-                double weights =
-                    gpu.variants().stream().mapToDouble(Target.Variant::weightPercent).sum();
                 int n = 0;
-                for (Target.Variant v : gpu.variants()) {
-                  double share =
-                      weights == 0 ? 1.0 / gpu.variants().size() : v.weightPercent() / weights;
+                for (double share : shares) {
                   n +=
                       Math.max(
                           gpu.minInstances(),
