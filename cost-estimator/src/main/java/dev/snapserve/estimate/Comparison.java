@@ -61,7 +61,25 @@ public record Comparison(
       String cheaperAbove,
       double requestsPerMonth,
       BigDecimal monthlyUsd,
-      boolean cheapestChanges) {}
+      boolean cheapestChanges) {
+
+    /** {@code N requests/month ($X): A is cheaper below, B above}, for the table and the page. */
+    public String text() {
+      return level(requestsPerMonth)
+          + " requests/month ("
+          + EstimateReport.usd(monthlyUsd)
+          + "): "
+          + cheaperBelow
+          + " is cheaper below, "
+          + cheaperAbove
+          + " above";
+    }
+  }
+
+  /** A traffic level as reports show it: rounded to whole requests, with thousands separators. */
+  static String level(double requestsPerMonth) {
+    return num(BigDecimal.valueOf(Math.round(requestsPerMonth)));
+  }
 
   private record Option(String name, DoubleFunction<BigDecimal> cost) {}
 
@@ -239,8 +257,7 @@ public record Comparison(
     for (Series s : series) sb.append(" | ").append(s.name());
     sb.append('\n');
     for (int i = 0; i < requestsPerMonth.size(); i++) {
-      sb.append(
-          String.format("%16s", num(BigDecimal.valueOf(Math.round(requestsPerMonth.get(i))))));
+      sb.append(String.format("%16s", level(requestsPerMonth.get(i))));
       for (Series s : series) {
         String v = EstimateReport.usd(s.monthlyUsd().get(i));
         sb.append(" | ").append(" ".repeat(Math.max(0, s.name().length() - v.length()))).append(v);
@@ -250,14 +267,7 @@ public record Comparison(
     sb.append("\nBreak-even points (").append(region).append(", USD per month):\n");
     if (breakEvens.isEmpty()) sb.append("  none in this range\n");
     for (BreakEven b : breakEvens) {
-      sb.append(
-          String.format(
-              "  %s%s requests/month (%s): %s is cheaper below, %s above%n",
-              b.cheapestChanges() ? "* " : "  ",
-              num(BigDecimal.valueOf(Math.round(b.requestsPerMonth()))),
-              EstimateReport.usd(b.monthlyUsd()),
-              b.cheaperBelow(),
-              b.cheaperAbove()));
+      sb.append(String.format("  %s%s%n", b.cheapestChanges() ? "* " : "  ", b.text()));
     }
     if (breakEvens.stream().anyMatch(BreakEven::cheapestChanges)) {
       sb.append("  (* the cheapest option changes here)\n");
@@ -359,7 +369,7 @@ public record Comparison(
       m.setStroke(
           new BasicStroke(
               1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
-      m.setLabel("break-even " + num(BigDecimal.valueOf(Math.round(b.requestsPerMonth()))));
+      m.setLabel("break-even " + level(b.requestsPerMonth()));
       m.setLabelAnchor(RectangleAnchor.TOP_LEFT);
       m.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
       plot.addDomainMarker(m);
