@@ -1,7 +1,8 @@
 package dev.snapserve.estimate;
 
+import static dev.snapserve.estimate.internal.Mappers.JSON;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -37,7 +38,6 @@ public final class PriceRefresh {
   public static final Region PRICING_REGION = Region.US_EAST_1;
 
   private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** Entries the AWS Price List cannot hold or that this refresh does not look up. */
   private static final List<String> NEVER_REFRESHED =
@@ -59,7 +59,7 @@ public final class PriceRefresh {
       List<String> kept) {
     public String json() {
       try {
-        return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(catalog) + "\n";
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(catalog) + "\n";
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         throw new IllegalStateException(e);
       }

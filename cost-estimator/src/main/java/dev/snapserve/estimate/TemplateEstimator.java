@@ -1,8 +1,10 @@
 package dev.snapserve.estimate;
 
+import static dev.snapserve.estimate.internal.Mappers.JSON;
+import static dev.snapserve.estimate.internal.Mappers.YAML;
+import static dev.snapserve.estimate.internal.Mappers.firstLine;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.snapserve.estimate.Estimator.ApiType;
 import dev.snapserve.spec.Target.Architecture;
 import dev.snapserve.spec.Traffic;
@@ -47,9 +49,6 @@ public final class TemplateEstimator {
           "ingestionGb",
           "snapStartRestores",
           "spilloverRequestsPerMonth");
-
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private TemplateEstimator() {}
 
@@ -665,9 +664,5 @@ public final class TemplateEstimator {
       }
     }
     return false;
-  }
-
-  private static String firstLine(String s) {
-    return s == null ? "" : s.lines().findFirst().orElse("");
   }
 }
