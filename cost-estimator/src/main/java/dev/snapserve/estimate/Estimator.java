@@ -130,7 +130,9 @@ public final class Estimator {
     BigDecimal freeRequests =
         u.freeTier() ? catalog.price("lambda.freeTier.requests") : BigDecimal.ZERO;
     BigDecimal billableRequests = minusFree(requests, freeRequests);
-    if (requests.signum() > 0 || u.provisionedConcurrency() == 0) {
+    // a function on provisioned concurrency with no on-demand requests gets no on-demand lines
+    boolean onDemandLines = requests.signum() > 0 || u.provisionedConcurrency() == 0;
+    if (onDemandLines) {
       items.add(
           LineItem.of(
               LAMBDA,
@@ -161,7 +163,7 @@ public final class Estimator {
             + num(gbSeconds)
             + " GB-s"
             + freeText(freeGbs, gbSeconds, "GB-s");
-    if (requests.signum() > 0 || u.provisionedConcurrency() == 0) {
+    if (onDemandLines) {
       tiered(
           LAMBDA,
           "Duration (" + arch + ")",
