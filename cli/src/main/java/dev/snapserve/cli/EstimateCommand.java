@@ -485,11 +485,13 @@ final class EstimateCommand implements Callable<Integer> {
             "--format '" + format + "' is not one of table, html (for estimate compare)");
       }
       Comparison c = Comparison.of(DeploymentSpec.load(spec), from, to, points);
-      parent.out.print(format.equals("html") ? EstimateReport.html(c, 1000, 600) : c.table());
+      // the page (with its chart) is built once for stdout and --html alike
+      String page =
+          format.equals("html") || html != null ? EstimateReport.html(c, 1000, 600) : null;
+      parent.out.print(format.equals("html") ? page : c.table());
       // with the page on stdout, "wrote" lines go to stderr so `> report.html` stays one page
       PrintStream status = format.equals("html") ? parent.err : parent.out;
       if (html != null) {
-        String page = EstimateReport.html(c, 1000, 600);
         AtomicFiles.checkNotInput(html, spec);
         AtomicFiles.write(html, force, tmp -> Files.writeString(tmp, page, StandardCharsets.UTF_8));
         status.println("wrote " + html);

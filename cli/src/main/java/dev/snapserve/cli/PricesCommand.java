@@ -79,7 +79,7 @@ final class PricesCommand implements Runnable {
 
     @Override
     public void run() {
-      PriceCatalog.load(region); // an unknown region: the valid ones, before any request
+      PriceCatalog.requireRegion(region); // an unknown region: the valid ones, before any request
       LocalDate today = LocalDate.now(ZoneOffset.UTC);
       Path target = file != null ? file : PriceRefresh.defaultOutput(region, today);
       PriceRefresh.checkNotShipped(target);

@@ -61,7 +61,25 @@ public record Comparison(
       String cheaperAbove,
       double requestsPerMonth,
       BigDecimal monthlyUsd,
-      boolean cheapestChanges) {}
+      boolean cheapestChanges) {
+
+    /** {@code N requests/month ($X): A is cheaper below, B above}, for the table and the page. */
+    public String text() {
+      return level(requestsPerMonth)
+          + " requests/month ("
+          + EstimateReport.usd(monthlyUsd)
+          + "): "
+          + cheaperBelow
+          + " is cheaper below, "
+          + cheaperAbove
+          + " above";
+    }
+  }
+
+  /** A traffic level as reports show it: rounded to whole requests, with thousands separators. */
+  static String level(double requestsPerMonth) {
+    return num(BigDecimal.valueOf(Math.round(requestsPerMonth)));
+  }
 
   private record Option(String name, DoubleFunction<BigDecimal> cost) {}
 
@@ -84,7 +102,7 @@ public record Comparison(
     for (Option o : options) {
       series.add(new Series(o.name(), levels.stream().map(r -> o.cost().apply(r)).toList()));
     }
-    return new Comparison(spec.region(), levels, series, breakEvens(options, levels));
+    return new Comparison(spec.region(), levels, series, breakEvens(options, levels, series));
   }
 
   /** Lambda arm64/x86_64 behind an HTTP API, arm64 behind a REST API, the GPU endpoint, etc. */
@@ -101,8 +119,8 @@ public record Comparison(
             .map(Target.ServerlessEndpoint::memoryMiB)
             .orElse(2048);
     double reqKb = t.requestBytes() / 1024.0;
-    double gibIn = t.requestBytes() / (double) (1L << 30);
-    double gibOut = t.responseBytes() / (double) (1L << 30);
+    double gibIn = SpecEstimator.gib(t.requestBytes());
+    double gibOut = SpecEstimator.gib(t.responseBytes());
 
     List<Option> out = new ArrayList<>();
     for (Architecture arch : List.of(Architecture.ARM64, Architecture.X86_64)) {
@@ -132,6 +150,7 @@ public record Comparison(
                     .estimate()
                     .total()));
     if (gpu != null) {
+      List<Double> shares = SpecEstimator.variantShares(gpu);
       out.add(
           new Option(
               "SageMaker " + gpu.instanceType() + " autoscaled + HTTP API",
@@ -139,12 +158,8 @@ public record Comparison(
                 // each variant scales on its own share; past maxInstances the endpoint could not
                 // take the traffic, so the comparison prices the instances it would need
                 double perMinute = r / (Traffic.HOURS_PER_MONTH * 60);
-                double weights =
-                    gpu.variants().stream().mapToDouble(Target.Variant::weightPercent).sum();
                 int n = 0;
-                for (Target.Variant v : gpu.variants()) {
-                  double share =
-                      weights == 0 ? 1.0 / gpu.variants().size() : v.weightPercent() / weights;
+                for (double share : shares) {
                   n +=
                       Math.max(
                           gpu.minInstances(),
@@ -189,16 +204,22 @@ public record Comparison(
     return spec.targets().values().stream().filter(type::isInstance).map(type::cast).findFirst();
   }
 
-  /** Crossings found between adjacent levels, refined by bisection in log space. */
-  private static List<BreakEven> breakEvens(List<Option> options, List<Double> levels) {
+  /**
+   * Crossings found between adjacent levels (signs read from {@code series}, which holds every
+   * option's cost at every level), refined by bisection in log space.
+   */
+  private static List<BreakEven> breakEvens(
+      List<Option> options, List<Double> levels, List<Series> series) {
     List<BreakEven> out = new ArrayList<>();
     for (int i = 0; i < options.size(); i++) {
       for (int j = i + 1; j < options.size(); j++) {
         Option a = options.get(i);
         Option b = options.get(j);
+        List<BigDecimal> costA = series.get(i).monthlyUsd();
+        List<BigDecimal> costB = series.get(j).monthlyUsd();
         for (int k = 0; k + 1 < levels.size(); k++) {
-          int s0 = diff(a, b, levels.get(k));
-          int s1 = diff(a, b, levels.get(k + 1));
+          int s0 = costA.get(k).compareTo(costB.get(k));
+          int s1 = costA.get(k + 1).compareTo(costB.get(k + 1));
           if (s0 == 0 || s1 == 0 || s0 == s1) continue;
           double lo = Math.log(levels.get(k));
           double hi = Math.log(levels.get(k + 1));
@@ -208,14 +229,15 @@ public record Comparison(
             else hi = mid;
           }
           double r = Math.exp(hi);
-          BigDecimal cost = a.cost().apply(r).max(b.cost().apply(r));
-          BigDecimal cheapest =
-              options.stream().map(o -> o.cost().apply(r)).reduce(BigDecimal::min).orElseThrow();
+          List<BigDecimal> at = options.stream().map(o -> o.cost().apply(r)).toList();
+          BigDecimal atA = at.get(i);
+          BigDecimal atB = at.get(j);
+          BigDecimal cheapest = at.stream().reduce(BigDecimal::min).orElseThrow();
           // the pair is the bottom of the envelope: the cheapest option changes here
-          boolean changes = cheapest.compareTo(a.cost().apply(r).min(b.cost().apply(r))) == 0;
+          boolean changes = cheapest.compareTo(atA.min(atB)) == 0;
           String below = s0 < 0 ? a.name() : b.name();
           String above = s0 < 0 ? b.name() : a.name();
-          out.add(new BreakEven(below, above, r, cost, changes));
+          out.add(new BreakEven(below, above, r, atA.max(atB), changes));
         }
       }
     }
@@ -235,8 +257,7 @@ public record Comparison(
     for (Series s : series) sb.append(" | ").append(s.name());
     sb.append('\n');
     for (int i = 0; i < requestsPerMonth.size(); i++) {
-      sb.append(
-          String.format("%16s", num(BigDecimal.valueOf(Math.round(requestsPerMonth.get(i))))));
+      sb.append(String.format("%16s", level(requestsPerMonth.get(i))));
       for (Series s : series) {
         String v = EstimateReport.usd(s.monthlyUsd().get(i));
         sb.append(" | ").append(" ".repeat(Math.max(0, s.name().length() - v.length()))).append(v);
@@ -246,14 +267,7 @@ public record Comparison(
     sb.append("\nBreak-even points (").append(region).append(", USD per month):\n");
     if (breakEvens.isEmpty()) sb.append("  none in this range\n");
     for (BreakEven b : breakEvens) {
-      sb.append(
-          String.format(
-              "  %s%s requests/month (%s): %s is cheaper below, %s above%n",
-              b.cheapestChanges() ? "* " : "  ",
-              num(BigDecimal.valueOf(Math.round(b.requestsPerMonth()))),
-              EstimateReport.usd(b.monthlyUsd()),
-              b.cheaperBelow(),
-              b.cheaperAbove()));
+      sb.append(String.format("  %s%s%n", b.cheapestChanges() ? "* " : "  ", b.text()));
     }
     if (breakEvens.stream().anyMatch(BreakEven::cheapestChanges)) {
       sb.append("  (* the cheapest option changes here)\n");
@@ -355,7 +369,7 @@ public record Comparison(
       m.setStroke(
           new BasicStroke(
               1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
-      m.setLabel("break-even " + num(BigDecimal.valueOf(Math.round(b.requestsPerMonth()))));
+      m.setLabel("break-even " + level(b.requestsPerMonth()));
       m.setLabelAnchor(RectangleAnchor.TOP_LEFT);
       m.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
       plot.addDomainMarker(m);

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.snapserve.estimate.internal.Fmt;
 import dev.snapserve.estimate.internal.Html;
 import java.io.UncheckedIOException;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -237,7 +236,7 @@ public final class EstimateReport {
     b.append("</tr></thead>\n<tbody>\n");
     for (int i = 0; i < c.requestsPerMonth().size(); i++) {
       b.append("<tr><td class=\"num\">")
-          .append(Fmt.num(BigDecimal.valueOf(Math.round(c.requestsPerMonth().get(i)))))
+          .append(Comparison.level(c.requestsPerMonth().get(i)))
           .append("</td>");
       for (Comparison.Series s : c.series()) {
         b.append("<td class=\"num\">").append(Fmt.usd(s.monthlyUsd().get(i))).append("</td>");
@@ -247,14 +246,7 @@ public final class EstimateReport {
     b.append("</tbody>\n</table>\n<h2>Break-even points</h2>\n<ul>\n");
     if (c.breakEvens().isEmpty()) b.append("<li>none in this range</li>\n");
     for (Comparison.BreakEven be : c.breakEvens()) {
-      String text =
-          String.format(
-              "%s requests/month (%s): %s is cheaper below, %s above%s",
-              Fmt.num(BigDecimal.valueOf(Math.round(be.requestsPerMonth()))),
-              Fmt.usd(be.monthlyUsd()),
-              be.cheaperBelow(),
-              be.cheaperAbove(),
-              be.cheapestChanges() ? " (the cheapest option changes here)" : "");
+      String text = be.text() + (be.cheapestChanges() ? " (the cheapest option changes here)" : "");
       b.append(be.cheapestChanges() ? "<li><strong>" : "<li>")
           .append(Html.escape(text))
           .append(be.cheapestChanges() ? "</strong></li>\n" : "</li>\n");

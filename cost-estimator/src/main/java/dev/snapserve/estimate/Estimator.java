@@ -47,7 +47,6 @@ public final class Estimator {
   private static final BigDecimal MIB_PER_GB = BigDecimal.valueOf(1024);
   private static final BigDecimal MS_PER_S = BigDecimal.valueOf(1000);
   private static final BigDecimal SECONDS_PER_HOUR = BigDecimal.valueOf(3600);
-  private static final BigDecimal BYTES_PER_GIB = BigDecimal.valueOf(1L << 30);
   private static final BigDecimal KIB_PER_GIB = BigDecimal.valueOf(1L << 20);
 
   private final PriceCatalog catalog;
@@ -82,9 +81,17 @@ public final class Estimator {
       throw new EstimateException(
           fn + " memory: " + u.memoryMiB() + " MiB is outside Lambda's 128-10240 MiB");
     }
-    if (u.ephemeralMiB() < 512 || u.ephemeralMiB() > 10_240) {
+    if (u.ephemeralMiB() < Target.MIN_EPHEMERAL_MIB
+        || u.ephemeralMiB() > Target.MAX_EPHEMERAL_MIB) {
       throw new EstimateException(
-          fn + " ephemeral storage: " + u.ephemeralMiB() + " MiB is outside 512-10240 MiB");
+          fn
+              + " ephemeral storage: "
+              + u.ephemeralMiB()
+              + " MiB is outside "
+              + Target.MIN_EPHEMERAL_MIB
+              + "-"
+              + Target.MAX_EPHEMERAL_MIB
+              + " MiB");
     }
     nonNegative("requests", u.requests());
     nonNegative("duration-ms", u.durationMs());
@@ -123,7 +130,9 @@ public final class Estimator {
     BigDecimal freeRequests =
         u.freeTier() ? catalog.price("lambda.freeTier.requests") : BigDecimal.ZERO;
     BigDecimal billableRequests = minusFree(requests, freeRequests);
-    if (requests.signum() > 0 || u.provisionedConcurrency() == 0) {
+    // a function on provisioned concurrency with no on-demand requests gets no on-demand lines
+    boolean onDemandLines = requests.signum() > 0 || u.provisionedConcurrency() == 0;
+    if (onDemandLines) {
       items.add(
           LineItem.of(
               LAMBDA,
@@ -154,7 +163,7 @@ public final class Estimator {
             + num(gbSeconds)
             + " GB-s"
             + freeText(freeGbs, gbSeconds, "GB-s");
-    if (requests.signum() > 0 || u.provisionedConcurrency() == 0) {
+    if (onDemandLines) {
       tiered(
           LAMBDA,
           "Duration (" + arch + ")",
@@ -384,21 +393,11 @@ public final class Estimator {
 
   /** A real-time endpoint's production variant {@code variant} (named in the line item). */
   public Estimator sagemaker(String instanceType, double instances, double hours, String variant) {
-    Set<String> known = catalog.instanceTypes();
-    if (!known.contains(instanceType)) {
-      throw new EstimateException(
-          "no price for SageMaker instance type '"
-              + instanceType
-              + "' in "
-              + catalog.region()
-              + "; priced types: "
-              + String.join(", ", known));
-    }
+    BigDecimal p = catalog.instanceHourPrice(instanceType); // an unknown type: the priced ones
     nonNegative("instances", instances);
     nonNegative("hours", hours);
     atMostAMonth("hours", hours);
     BigDecimal instanceHours = BigDecimal.valueOf(instances).multiply(BigDecimal.valueOf(hours));
-    BigDecimal p = catalog.instanceHourPrice(instanceType);
     items.add(
         LineItem.of(
             SAGEMAKER,
@@ -435,11 +434,14 @@ public final class Estimator {
 
   /** A serverless endpoint: compute GB-s by configured memory (1-6 GB), billed per ms. */
   public Estimator sagemakerServerless(int memoryMiB, double requests, double durationMs) {
-    if (memoryMiB % 1024 != 0 || memoryMiB < 1024 || memoryMiB > 6144) {
+    if (!Target.SERVERLESS_MEMORY_MIB.contains(memoryMiB)) {
       throw new EstimateException(
           "serverless memory: "
               + memoryMiB
-              + " MiB is not one of 1024, 2048, 3072, 4096, 5120, 6144");
+              + " MiB is not one of "
+              + Target.SERVERLESS_MEMORY_MIB.stream()
+                  .map(String::valueOf)
+                  .collect(java.util.stream.Collectors.joining(", ")));
     }
     nonNegative("requests", requests);
     nonNegative("duration-ms", durationMs);

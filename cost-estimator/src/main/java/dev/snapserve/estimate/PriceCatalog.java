@@ -1,7 +1,9 @@
 package dev.snapserve.estimate;
 
+import static dev.snapserve.estimate.internal.Mappers.JSON;
+import static dev.snapserve.estimate.internal.Mappers.firstLine;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,7 +24,6 @@ public final class PriceCatalog {
   public static final Set<String> REGIONS =
       Set.copyOf(List.of("us-east-1", "us-east-2", "us-west-2", "eu-west-1"));
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private final JsonNode root;
 
   private PriceCatalog(JsonNode root) {
@@ -31,19 +32,24 @@ public final class PriceCatalog {
 
   /** The catalog of {@code region}; an {@link EstimateException} listing the known ones if none. */
   public static PriceCatalog load(String region) {
+    requireRegion(region);
+    try (InputStream in = PriceCatalog.class.getResourceAsStream("prices/" + region + ".json")) {
+      if (in == null)
+        throw new IllegalStateException("missing resource prices/" + region + ".json");
+      return new PriceCatalog(JSON.readTree(in));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** An {@link EstimateException} listing the known regions if {@code region} has no catalog. */
+  public static void requireRegion(String region) {
     if (!REGIONS.contains(region)) {
       throw new EstimateException(
           "no price catalog for region '"
               + region
               + "'; catalogs exist for "
               + String.join(", ", new TreeSet<>(REGIONS)));
-    }
-    try (InputStream in = PriceCatalog.class.getResourceAsStream("prices/" + region + ".json")) {
-      if (in == null)
-        throw new IllegalStateException("missing resource prices/" + region + ".json");
-      return new PriceCatalog(MAPPER.readTree(in));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
@@ -54,10 +60,10 @@ public final class PriceCatalog {
   public static PriceCatalog read(Path file) {
     JsonNode root;
     try {
-      root = MAPPER.readTree(file.toFile());
+      root = JSON.readTree(file.toFile());
     } catch (IOException e) {
-      String msg = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-      throw new EstimateException("cannot read price catalog " + file + ": " + msg);
+      throw new EstimateException(
+          "cannot read price catalog " + file + ": " + firstLine(e.getMessage()));
     }
     if (root == null || !root.isObject()) {
       throw new EstimateException(file + " is not a price catalog (a JSON object)");
@@ -154,12 +160,12 @@ public final class PriceCatalog {
     JsonNode n = root.path("sagemaker").path("instanceHour").path(instanceType);
     if (n.isMissingNode()) {
       throw new EstimateException(
-          "no price for SageMaker instance type "
+          "no price for SageMaker instance type '"
               + instanceType
-              + " in the "
+              + "' in "
               + region()
-              + " catalog; priced types: "
-              + instanceTypes());
+              + "; priced types: "
+              + String.join(", ", instanceTypes()));
     }
     return new BigDecimal(n.asText());
   }

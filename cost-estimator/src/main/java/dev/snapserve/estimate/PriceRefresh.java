@@ -1,7 +1,8 @@
 package dev.snapserve.estimate;
 
+import static dev.snapserve.estimate.internal.Mappers.JSON;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -37,7 +38,6 @@ public final class PriceRefresh {
   public static final Region PRICING_REGION = Region.US_EAST_1;
 
   private static final BigDecimal MILLION = BigDecimal.valueOf(1_000_000);
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** Entries the AWS Price List cannot hold or that this refresh does not look up. */
   private static final List<String> NEVER_REFRESHED =
@@ -59,7 +59,7 @@ public final class PriceRefresh {
       List<String> kept) {
     public String json() {
       try {
-        return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(catalog) + "\n";
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(catalog) + "\n";
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         throw new IllegalStateException(e);
       }
@@ -101,14 +101,15 @@ public final class PriceRefresh {
   public static Result refresh(String region, PricingClient client, LocalDate today) {
     PriceCatalog shipped = PriceCatalog.load(region); // an unknown region lists the valid ones
     ObjectNode catalog = (ObjectNode) shipped.json();
+    List<Rule> rules = rules(shipped);
     Map<String, List<PriceListProduct>> products = new LinkedHashMap<>();
-    for (Rule r : rules(shipped)) {
+    for (Rule r : rules) {
       products.computeIfAbsent(r.serviceCode, code -> fetch(client, code, region));
     }
     Map<String, String> refreshed = new LinkedHashMap<>();
     Map<String, String> changed = new LinkedHashMap<>();
     List<String> kept = new ArrayList<>();
-    for (Rule r : rules(shipped)) {
+    for (Rule r : rules) {
       JsonNode value =
           products.get(r.serviceCode).stream()
               .filter(r.match)

@@ -134,10 +134,10 @@ public final class SpecEstimator {
    */
   private static void gpu(
       Estimator est, Target.GpuEndpoint gpu, double requests, double percent, Traffic traffic) {
-    double totalWeight = gpu.variants().stream().mapToDouble(Target.Variant::weightPercent).sum();
-    for (Target.Variant v : gpu.variants()) {
-      double share =
-          totalWeight == 0 ? 1.0 / gpu.variants().size() : v.weightPercent() / totalWeight;
+    List<Double> shares = variantShares(gpu);
+    for (int i = 0; i < gpu.variants().size(); i++) {
+      Target.Variant v = gpu.variants().get(i);
+      double share = shares.get(i);
       List<Double> perHour =
           traffic
               .requestsPerHour()
@@ -199,7 +199,16 @@ public final class SpecEstimator {
     return sum / perHour.size();
   }
 
-  private static double gib(double bytes) {
+  /** Each variant's share of the endpoint's traffic: its weight, or an equal split if all are 0. */
+  static List<Double> variantShares(Target.GpuEndpoint gpu) {
+    double weights = gpu.variants().stream().mapToDouble(Target.Variant::weightPercent).sum();
+    return gpu.variants().stream()
+        .map(v -> weights == 0 ? 1.0 / gpu.variants().size() : v.weightPercent() / weights)
+        .toList();
+  }
+
+  /** Bytes as GiB: the one conversion the spec, template and comparison estimates share. */
+  static double gib(double bytes) {
     return bytes / BYTES_PER_GIB;
   }
 }

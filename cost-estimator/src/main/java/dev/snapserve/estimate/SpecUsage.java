@@ -1,8 +1,9 @@
 package dev.snapserve.estimate;
 
+import static dev.snapserve.estimate.internal.Mappers.YAML;
+import static dev.snapserve.estimate.internal.Mappers.firstLine;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.snapserve.spec.DeploymentSpec;
 import dev.snapserve.spec.Traffic;
 import java.io.IOException;
@@ -53,7 +54,6 @@ public record SpecUsage(
           OptionalDouble.empty(),
           Map.of());
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> KEYS =
       Set.of(
           "requestsPerMonth",
@@ -70,8 +70,8 @@ public record SpecUsage(
     try {
       root = YAML.readTree(Files.readString(file));
     } catch (IOException e) {
-      String msg = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
-      throw new EstimateException("cannot read usage file " + file + ": " + msg);
+      throw new EstimateException(
+          "cannot read usage file " + file + ": " + firstLine(e.getMessage()));
     }
     if (root == null || root.isNull() || root.isMissingNode()) return withSource(NONE, file);
     if (!root.isObject()) {

@@ -1,8 +1,10 @@
 package dev.snapserve.estimate;
 
+import static dev.snapserve.estimate.internal.Mappers.JSON;
+import static dev.snapserve.estimate.internal.Mappers.YAML;
+import static dev.snapserve.estimate.internal.Mappers.firstLine;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.snapserve.estimate.Estimator.ApiType;
 import dev.snapserve.spec.Target.Architecture;
 import dev.snapserve.spec.Traffic;
@@ -47,10 +49,6 @@ public final class TemplateEstimator {
           "ingestionGb",
           "snapStartRestores",
           "spilloverRequestsPerMonth");
-
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final double BYTES_PER_GIB = 1L << 30;
 
   private TemplateEstimator() {}
 
@@ -479,7 +477,7 @@ public final class TemplateEstimator {
   private static void api(Estimator est, ApiType type, String id, Map<String, Double> u) {
     double requests = u.getOrDefault("requestsPerMonth", 0.0);
     est.api(type, requests, u.getOrDefault("requestBytes", 0.0) / 1024);
-    est.dataTransferOut(requests * u.getOrDefault("responseBytes", 0.0) / BYTES_PER_GIB, false);
+    est.dataTransferOut(SpecEstimator.gib(requests * u.getOrDefault("responseBytes", 0.0)), false);
   }
 
   /** Each variant scales on its own scalable target (min..max, target invocations/minute). */
@@ -572,8 +570,8 @@ public final class TemplateEstimator {
               + ")");
     }
     est.sagemakerData(
-        requests * u.getOrDefault("requestBytes", 0.0) / BYTES_PER_GIB,
-        requests * u.getOrDefault("responseBytes", 0.0) / BYTES_PER_GIB);
+        SpecEstimator.gib(requests * u.getOrDefault("requestBytes", 0.0)),
+        SpecEstimator.gib(requests * u.getOrDefault("responseBytes", 0.0)));
   }
 
   /** {@code ProductionVariants[cnn].InitialInstanceCount}, by name when the variant has one. */
@@ -666,9 +664,5 @@ public final class TemplateEstimator {
       }
     }
     return false;
-  }
-
-  private static String firstLine(String s) {
-    return s == null ? "" : s.lines().findFirst().orElse("");
   }
 }

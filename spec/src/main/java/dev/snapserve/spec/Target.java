@@ -12,6 +12,13 @@ public sealed interface Target {
 
   int MAX_MEMORY_MIB = 10_240;
 
+  int MIN_EPHEMERAL_MIB = 512;
+
+  int MAX_EPHEMERAL_MIB = 10_240;
+
+  /** The memory sizes a SageMaker serverless endpoint can have, ascending. */
+  List<Integer> SERVERLESS_MEMORY_MIB = List.of(1024, 2048, 3072, 4096, 5120, 6144);
+
   /** A Lambda function on the java21 managed runtime. */
   record Lambda(
       String name,

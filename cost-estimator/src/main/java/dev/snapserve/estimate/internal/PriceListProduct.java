@@ -2,7 +2,6 @@ package dev.snapserve.estimate.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapserve.estimate.EstimateException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -17,7 +16,6 @@ import java.util.TreeMap;
  * beginRange}.
  */
 public record PriceListProduct(Map<String, String> attributes, List<Dimension> dimensions) {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** One price dimension; {@code end} is null for {@code "Inf"} (the last tier). */
   public record Dimension(BigDecimal begin, BigDecimal end, String unit, BigDecimal usd) {}
@@ -26,7 +24,7 @@ public record PriceListProduct(Map<String, String> attributes, List<Dimension> d
   public static PriceListProduct parse(String json) {
     JsonNode root;
     try {
-      root = MAPPER.readTree(json);
+      root = Mappers.JSON.readTree(json);
     } catch (JsonProcessingException e) {
       throw new EstimateException("Price List product is not JSON: " + e.getOriginalMessage());
     }

@@ -33,8 +33,6 @@ public final class SpecReader {
   private static final Pattern ROUTE = Pattern.compile("/(v\\d+)/predict");
   private static final Pattern ECR =
       Pattern.compile("\\d{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/[a-z0-9._/-]+");
-  private static final List<Integer> SERVERLESS_MEMORY =
-      List.of(1024, 2048, 3072, 4096, 5120, 6144);
   private static final double WEIGHT_EPSILON = 1e-6;
 
   private final Path file;
@@ -214,7 +212,8 @@ public final class SpecReader {
             t.choice("architecture", "arm64", List.of("arm64", "x86_64")).toUpperCase(Locale.ROOT));
     boolean snapStart = t.bool("snapStart", true);
     int timeout = t.integer("timeoutSeconds", 30, 1, 900);
-    int ephemeral = t.integer("ephemeralStorageMiB", 512, 512, 10_240);
+    int ephemeral =
+        t.integer("ephemeralStorageMiB", 512, Target.MIN_EPHEMERAL_MIB, Target.MAX_EPHEMERAL_MIB);
     Optional<Integer> reserved = t.optionalInteger("reservedConcurrency", 0, 1_000_000);
     int provisioned = t.integer("provisionedConcurrency", 0, 0, 1_000_000);
     if (snapStart && provisioned > 0) {
@@ -280,10 +279,11 @@ public final class SpecReader {
   private Target.ServerlessEndpoint serverlessEndpoint(String name, Node t) {
     t.allowOnly("type", "image", "memoryMiB", "maxConcurrency", "provisionedConcurrency");
     Target.ImageRef image = image(t);
-    int memory = t.integer("memoryMiB", 2048, 1024, 6144);
-    if (!SERVERLESS_MEMORY.contains(memory)) {
+    List<Integer> sizes = Target.SERVERLESS_MEMORY_MIB;
+    int memory = t.integer("memoryMiB", 2048, sizes.getFirst(), sizes.getLast());
+    if (!sizes.contains(memory)) {
       throw t.get("memoryMiB")
-          .error("must be one of " + SERVERLESS_MEMORY + " (SageMaker serverless), got " + memory);
+          .error("must be one of " + sizes + " (SageMaker serverless), got " + memory);
     }
     int maxConcurrency = t.integer("maxConcurrency", 20, 1, 200);
     int provisioned = t.integer("provisionedConcurrency", 0, 0, maxConcurrency);
