@@ -1,6 +1,7 @@
 package dev.snapserve.cdk;
 
 import dev.snapserve.cdk.internal.Nag;
+import dev.snapserve.functions.internal.RoutesSyntax;
 import dev.snapserve.packager.internal.LambdaZip;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -54,8 +55,6 @@ public final class InferenceFunction extends Construct {
 
   /** Lambda's limit on {@code /tmp} with SnapStart. */
   public static final int SNAP_START_MAX_EPHEMERAL_MIB = 512;
-
-  private static final int WEIGHT_SCALE = 100;
 
   private final Function function;
   private final LogGroup logGroup;
@@ -225,15 +224,16 @@ public final class InferenceFunction extends Construct {
    * {@code v2=digits@2:9000,digits@3:1000}: percent with two decimals, as the router wants ints.
    */
   static String routes(List<FunctionRoute> routes) {
-    return routes.stream()
-        .map(
-            r ->
-                r.apiVersion()
-                    + "="
-                    + r.models().stream()
-                        .map(m -> m.ref() + ":" + Math.round(m.weightPercent() * WEIGHT_SCALE))
-                        .collect(Collectors.joining(",")))
-        .collect(Collectors.joining(";"));
+    return RoutesSyntax.join(
+        routes.stream()
+            .map(
+                r ->
+                    RoutesSyntax.entry(
+                        r.apiVersion(),
+                        r.models().stream()
+                            .map(m -> Map.entry(m.ref(), m.weightPercent()))
+                            .toList()))
+            .toList());
   }
 
   /** Lambda allows 256 characters of description. */

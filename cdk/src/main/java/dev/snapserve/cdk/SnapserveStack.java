@@ -110,16 +110,11 @@ public final class SnapserveStack extends Stack {
     Set<ModelVersion> versions = new LinkedHashSet<>();
     for (Route r : routes) {
       List<WeightedModel> models = new ArrayList<>();
-      var primary = r.model().orElseThrow();
-      double canary = r.canary().map(Route.Canary::weightPercent).orElse(0.0);
-      models.add(new WeightedModel(primary.model(), primary.version(), 100 - canary));
-      versions.add(spec.version(primary));
-      r.canary()
-          .ifPresent(
-              c -> {
-                models.add(
-                    new WeightedModel(c.model().model(), c.model().version(), c.weightPercent()));
-                versions.add(spec.version(c.model()));
+      r.weights()
+          .forEach(
+              (ref, percent) -> {
+                models.add(new WeightedModel(ref.model(), ref.version(), percent));
+                versions.add(spec.version(ref));
               });
       fnRoutes.add(new FunctionRoute(r.apiVersion(), models));
     }

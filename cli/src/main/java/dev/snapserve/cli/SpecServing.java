@@ -3,6 +3,7 @@ package dev.snapserve.cli;
 import dev.snapserve.functions.Manifest;
 import dev.snapserve.functions.ModelBundle;
 import dev.snapserve.functions.SnapserveException;
+import dev.snapserve.functions.internal.RoutesSyntax;
 import dev.snapserve.spec.DeploymentSpec;
 import dev.snapserve.spec.ModelRef;
 import dev.snapserve.spec.ModelVersion;
@@ -12,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * {@code serve --spec}: the spec's routes served locally, exactly as they will be deployed. Each
@@ -22,31 +22,24 @@ import java.util.stream.Collectors;
  * @param routes in {@code SNAPSERVE_ROUTES} syntax, e.g. {@code v2=digits@2:9000,digits@3:1000}
  */
 record SpecServing(List<ModelBundle> bundles, String routes) {
-  /** Weights are percentages with up to two decimals; the router wants integers. */
-  private static final int WEIGHT_SCALE = 100;
-
   static SpecServing of(DeploymentSpec spec) {
     Map<ModelRef, ModelBundle> bundles = new LinkedHashMap<>();
     List<String> routes = new ArrayList<>();
     for (Route route : spec.routes()) {
-      Map<ModelRef, Double> weights = new LinkedHashMap<>();
+      Map<ModelRef, Double> weights = route.weights();
       if (spec.target(route.target()) instanceof Target.GpuEndpoint gpu
           && route.model().isEmpty()) {
         gpu.variants().forEach(v -> weights.merge(v.model(), v.weightPercent(), Double::sum));
-      } else {
-        double canary = route.canary().map(Route.Canary::weightPercent).orElse(0.0);
-        weights.put(route.model().orElseThrow(), 100 - canary);
-        route.canary().ifPresent(c -> weights.put(c.model(), c.weightPercent()));
       }
       weights.keySet().forEach(ref -> bundles.computeIfAbsent(ref, r -> load(spec.version(r))));
       routes.add(
-          route.apiVersion()
-              + "="
-              + weights.entrySet().stream()
-                  .map(e -> e.getKey() + ":" + Math.round(e.getValue() * WEIGHT_SCALE))
-                  .collect(Collectors.joining(",")));
+          RoutesSyntax.entry(
+              route.apiVersion(),
+              weights.entrySet().stream()
+                  .map(e -> Map.entry(e.getKey().toString(), e.getValue()))
+                  .toList()));
     }
-    return new SpecServing(List.copyOf(bundles.values()), String.join(";", routes));
+    return new SpecServing(List.copyOf(bundles.values()), RoutesSyntax.join(routes));
   }
 
   private static ModelBundle load(ModelVersion v) {

@@ -1,5 +1,7 @@
 package dev.snapserve.spec;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,4 +23,15 @@ public record Route(
 
   /** A second model version that takes {@code weightPercent} of the route's requests. */
   public record Canary(ModelRef model, double weightPercent) {}
+
+  /**
+   * The route's model versions with their percent of its requests: the model with what the canary
+   * leaves, then the canary. Empty for a GPU endpoint route whose variants name the models.
+   */
+  public Map<ModelRef, Double> weights() {
+    Map<ModelRef, Double> weights = new LinkedHashMap<>();
+    model.ifPresent(m -> weights.put(m, 100 - canary.map(Canary::weightPercent).orElse(0.0)));
+    canary.ifPresent(c -> weights.put(c.model(), c.weightPercent()));
+    return weights;
+  }
 }
