@@ -11,8 +11,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
@@ -32,9 +30,6 @@ import software.constructs.Construct;
  * spec's region; no lookups, so synth needs no credentials.
  */
 public final class SnapserveStack extends Stack {
-  private static final Pattern ECR =
-      Pattern.compile("(\\d{12})\\.dkr\\.ecr\\.([a-z0-9-]+)\\.amazonaws\\.com(?:\\.cn)?/(.+)");
-
   private final Map<String, InferenceFunction> functions = new LinkedHashMap<>();
   private final Map<String, GpuEndpoint> gpuEndpoints = new LinkedHashMap<>();
   private final Map<String, ServerlessEndpoint> serverlessEndpoints = new LinkedHashMap<>();
@@ -188,14 +183,6 @@ public final class SnapserveStack extends Stack {
 
   /** Imports the spec's ECR repository by ARN: no lookup, no credentials. */
   private IRepository repository(String target, Target.ImageRef image) {
-    Matcher m = ECR.matcher(image.repository());
-    if (!m.matches()) {
-      throw new IllegalArgumentException(
-          "targets."
-              + target
-              + ".image.repository: expected ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME, got "
-              + image.repository());
-    }
     String id = "Repo" + target;
     IRepository existing = (IRepository) getNode().tryFindChild(id);
     if (existing != null) return existing;
@@ -203,16 +190,16 @@ public final class SnapserveStack extends Stack {
         this,
         id,
         RepositoryAttributes.builder()
-            .repositoryName(m.group(3))
+            .repositoryName(image.name())
             .repositoryArn(
                 "arn:"
                     + getPartition()
                     + ":ecr:"
-                    + m.group(2)
+                    + image.region()
                     + ":"
-                    + m.group(1)
+                    + image.account()
                     + ":repository/"
-                    + m.group(3))
+                    + image.name())
             .build());
   }
 

@@ -2,6 +2,8 @@ package dev.snapserve.spec;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Where a route runs: a Lambda function, a SageMaker real-time (GPU) or serverless endpoint. */
 public sealed interface Target {
@@ -53,9 +55,35 @@ public sealed interface Target {
 
   /** An endpoint image in ECR, pushed by {@code snapserve publish --ecr}: a tag or a digest. */
   record ImageRef(String repository, Optional<String> tag, Optional<String> digest) {
+    /** An ECR repository URI, {@code ACCOUNT.dkr.ecr.REGION.amazonaws.com[.cn]/NAME}. */
+    public static final Pattern ECR =
+        Pattern.compile(
+            "(\\d{12})\\.dkr\\.ecr\\.([a-z0-9-]+)\\.amazonaws\\.com(?:\\.cn)?/([a-z0-9._/-]+)");
+
     /** {@code repository:tag} or {@code repository@digest}. */
     public String uri() {
       return digest.map(d -> repository + "@" + d).orElseGet(() -> repository + ":" + tag.get());
+    }
+
+    /** The repository's AWS account. */
+    public String account() {
+      return ecr().group(1);
+    }
+
+    /** The repository's region. */
+    public String region() {
+      return ecr().group(2);
+    }
+
+    /** The repository's name. */
+    public String name() {
+      return ecr().group(3);
+    }
+
+    private Matcher ecr() {
+      Matcher m = ECR.matcher(repository);
+      if (!m.matches()) throw new IllegalStateException("not an ECR repository: " + repository);
+      return m;
     }
   }
 

@@ -31,8 +31,6 @@ public final class SpecReader {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
   private static final Pattern SERVICE = Pattern.compile("[a-z][a-z0-9-]{0,39}");
   private static final Pattern ROUTE = Pattern.compile("/(v\\d+)/predict");
-  private static final Pattern ECR =
-      Pattern.compile("\\d{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com(\\.cn)?/[a-z0-9._/-]+");
   private static final double WEIGHT_EPSILON = 1e-6;
 
   private final Path file;
@@ -324,7 +322,7 @@ public final class SpecReader {
   private static Target.ImageRef image(Node t) {
     Node img = t.object("image").allowOnly("repository", "tag", "digest");
     String repo = img.text("repository");
-    if (!ECR.matcher(repo).matches()) {
+    if (!Target.ImageRef.ECR.matcher(repo).matches()) {
       throw img.get("repository")
           .error(
               "must be an ECR repository URI, ACCOUNT.dkr.ecr.REGION.amazonaws.com/NAME, got '"
