@@ -31,7 +31,7 @@ class CatalogFileTest {
     assertThat(e.total()).isEqualByComparingTo("2.00"); // 5M requests at $0.40 per million
     assertThat(e.catalog().date()).isEqualTo("2026-12-02");
 
-    DeploymentSpec spec = DeploymentSpec.load(Path.of("..", "snapserve.yaml"));
+    DeploymentSpec spec = SpecEstimatorTest.SPEC;
     Estimate s = SpecEstimator.estimate(spec, SpecUsage.NONE, c);
     // the example's 4.5M Lambda requests cost $0.90 more than at the shipped $0.20
     assertThat(s.total().subtract(SpecEstimator.estimate(spec).total()))
@@ -56,7 +56,7 @@ class CatalogFileTest {
 
   @Test
   void aCatalogOfAnotherRegionOrAnotherFormatIsAnError() throws Exception {
-    DeploymentSpec spec = DeploymentSpec.load(Path.of("..", "snapserve.yaml"));
+    DeploymentSpec spec = SpecEstimatorTest.SPEC;
     PriceCatalog eu = PriceCatalog.read(catalog("eu-west-1", "0.20"));
     assertThatThrownBy(() -> SpecEstimator.estimate(spec, SpecUsage.NONE, eu))
         .isInstanceOf(EstimateException.class)

@@ -14,10 +14,10 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 class ComparisonTest {
-  static final DeploymentSpec SPEC = DeploymentSpec.load(Path.of("..", "snapserve.yaml"));
+  static final DeploymentSpec SPEC = SpecEstimatorTest.SPEC;
 
   static DeploymentSpec withGpuThroughput(int invocationsPerInstancePerMinute) throws Exception {
-    Path file = Path.of("..", "snapserve.yaml");
+    Path file = SpecEstimatorTest.EXAMPLE;
     String yaml =
         Files.readString(file)
             .replace(

@@ -2,12 +2,10 @@ package dev.snapserve.estimate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.snapserve.spec.DeploymentSpec;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -37,7 +35,7 @@ class HtmlReportTest {
 
   @Test
   void theSpecsEstimateWithFormulasAssumptionsAndCatalog() throws Exception {
-    Estimate e = SpecEstimator.estimate(DeploymentSpec.load(Path.of("..", "snapserve.yaml")));
+    Estimate e = SpecEstimator.estimate(SpecEstimatorTest.SPEC);
     String html = EstimateReport.render(e, EstimateReport.Format.parse("html"));
     assertThat(html).startsWith("<!DOCTYPE html>").doesNotContain("http://", "<script");
     Document d = parse(html);

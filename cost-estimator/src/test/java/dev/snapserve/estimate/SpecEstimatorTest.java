@@ -10,11 +10,14 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class SpecEstimatorTest {
+  /** The repository's example spec, shared by the estimator's tests. */
   static final Path EXAMPLE = Path.of("..", "snapserve.yaml");
+
+  static final DeploymentSpec SPEC = DeploymentSpec.load(EXAMPLE);
 
   @Test
   void pricesTheExampleSpecTargetByTarget() {
-    Estimate e = SpecEstimator.estimate(DeploymentSpec.load(EXAMPLE));
+    Estimate e = SpecEstimator.estimate(SPEC);
     // fn: 90% of 5M = 4.5M requests x 12 ms x 2 GB arm = 108,000 GB-s x $0.0000133334 + $0.90
     assertThat(e.cost(Estimator.LAMBDA)).isEqualByComparingTo("2.3400072");
     // gpu: 500k requests/month is ~11 a minute: each of its two variants (cnn 80%, former 20%)
@@ -33,7 +36,7 @@ class SpecEstimatorTest {
 
   @Test
   void theExampleFitsItsBudget() {
-    DeploymentSpec spec = DeploymentSpec.load(EXAMPLE);
+    DeploymentSpec spec = SPEC;
     Estimate e = SpecEstimator.estimate(spec);
     assertThat(spec.budgetMonthlyUsd()).contains(2500.0);
     // the GPU endpoint's always-on instance alone is over $1,000
@@ -42,7 +45,7 @@ class SpecEstimatorTest {
 
   @Test
   void jsonHasExactlyTheDocumentedShape() throws Exception {
-    Estimate e = SpecEstimator.estimate(DeploymentSpec.load(EXAMPLE));
+    Estimate e = SpecEstimator.estimate(SPEC);
     JsonNode j = new ObjectMapper().readTree(EstimateReport.json(e));
     assertThat(j.fieldNames())
         .toIterable()
@@ -59,7 +62,7 @@ class SpecEstimatorTest {
 
   @Test
   void tableAndMarkdownShowEachFormula() {
-    Estimate e = SpecEstimator.estimate(DeploymentSpec.load(EXAMPLE));
+    Estimate e = SpecEstimator.estimate(SPEC);
     String table = EstimateReport.render(e, EstimateReport.Format.TABLE);
     assertThat(table).contains("4,500,000 x 12 ms (rounded up to 1 ms) x 2 GB = 108,000 GB-s");
     assertThat(table).contains("Total: $" + String.format("%,.2f", e.total()));

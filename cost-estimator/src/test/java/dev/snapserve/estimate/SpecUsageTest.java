@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code estimate --spec --usage}: the traffic profile overridden from a small YAML file. */
 class SpecUsageTest {
-  static final DeploymentSpec SPEC = DeploymentSpec.load(Path.of("..", "snapserve.yaml"));
+  static final DeploymentSpec SPEC = SpecEstimatorTest.SPEC;
 
   @TempDir Path dir;
 

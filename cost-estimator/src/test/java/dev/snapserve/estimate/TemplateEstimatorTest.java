@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.snapserve.spec.DeploymentSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -39,8 +38,7 @@ class TemplateEstimatorTest {
   void theSynthesizedTemplateAndItsSpecPriceTheSame() {
     Estimate fromTemplate =
         TemplateEstimator.estimate(TemplateEstimator.readTemplate(TEMPLATE), USAGE, "us-east-1");
-    Estimate fromSpec =
-        SpecEstimator.estimate(DeploymentSpec.load(Path.of("..", "snapserve.yaml")));
+    Estimate fromSpec = SpecEstimator.estimate(SpecEstimatorTest.SPEC);
     assertThat(fromTemplate.total()).isEqualByComparingTo(fromSpec.total());
     for (String service :
         new String[] {
