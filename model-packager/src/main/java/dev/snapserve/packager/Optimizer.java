@@ -61,20 +61,29 @@ public final class Optimizer {
 
   /** Optimizes {@code model} into {@code out}; never touches the input. */
   public static Result optimize(Path model, Path out, Level level, boolean force) {
+    return optimized(model, out, level, force).result();
+  }
+
+  /** {@link #optimize}'s result and the graph it wrote, as read back (the quantizer goes on). */
+  record Optimized(Result result, ModelProto graph) {}
+
+  static Optimized optimized(Path model, Path out, Level level, boolean force) {
     AtomicFiles.checkNotInput(out, model);
     ModelProto before = OnnxFiles.read(model);
     OnnxFiles.requireInputs(before, model);
     AtomicFiles.write(out, force, tmp -> runOrt(model, tmp, level));
     ModelProto after = OnnxFiles.read(out);
-    return new Result(
-        model,
-        out,
-        level,
-        AtomicFiles.size(model),
-        AtomicFiles.size(out),
-        before.getGraph().getNodeCount(),
-        after.getGraph().getNodeCount(),
-        customDomains(after));
+    return new Optimized(
+        new Result(
+            model,
+            out,
+            level,
+            AtomicFiles.size(model),
+            AtomicFiles.size(out),
+            before.getGraph().getNodeCount(),
+            after.getGraph().getNodeCount(),
+            customDomains(after)),
+        after);
   }
 
   /** Lets ONNX Runtime load the model and write back the graph it would run. */

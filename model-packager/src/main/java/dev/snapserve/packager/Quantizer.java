@@ -37,7 +37,9 @@ public final class Quantizer {
     Path output = options.output();
     AtomicFiles.checkNotInput(output, input);
     AtomicFiles.checkCanWrite(output, options.force());
-    ModelProto original = OnnxFiles.read(input);
+    // read first, so a file that is not ONNX fails here rather than inside ONNX Runtime; only the
+    // opset is kept, not the whole graph
+    long opsetBefore = Opsets.defaultVersion(OnnxFiles.read(input));
     List<String> notes = new ArrayList<>();
     ModelProto model;
     try (Progress.Task task = options.progress().begin("quantize " + input, 3, "steps")) {
@@ -90,7 +92,7 @@ public final class Quantizer {
           before,
           after,
           (double) before / after,
-          Opsets.defaultVersion(original),
+          opsetBefore,
           Opsets.defaultVersion(model),
           quantized,
           skipped,
@@ -105,8 +107,7 @@ public final class Quantizer {
     try {
       dir = Files.createTempDirectory("snapserve-quantize");
       Path basic = dir.resolve("basic.onnx");
-      Optimizer.optimize(input, basic, Optimizer.Level.BASIC, false);
-      return OnnxFiles.read(basic);
+      return Optimizer.optimized(input, basic, Optimizer.Level.BASIC, false).graph();
     } catch (IOException e) {
       throw new PackagerException("cannot create a scratch directory: " + e.getMessage(), e);
     } finally {
