@@ -136,7 +136,7 @@ public final class TemplateEstimator {
             r -> {
               String type = r.getValue().path("Type").asText();
               JsonNode rp = r.getValue().path("Properties");
-              if ((type.equals("AWS::Lambda::Alias") || type.equals("AWS::Lambda::Version"))
+              if (isAliasOrVersion(type)
                   && rp.has("ProvisionedConcurrencyConfig")
                   && functionOf(resources, rp) == null) {
                 est.assume(
@@ -407,8 +407,7 @@ public final class TemplateEstimator {
       Map.Entry<String, JsonNode> res = it.next();
       String type = res.getValue().path("Type").asText();
       JsonNode rp = res.getValue().path("Properties");
-      if ((type.equals("AWS::Lambda::Alias") || type.equals("AWS::Lambda::Version"))
-          && id.equals(functionOf(resources, rp))) {
+      if (isAliasOrVersion(type) && id.equals(functionOf(resources, rp))) {
         provisioned +=
             p.integer(
                 res.getKey(),
@@ -653,11 +652,16 @@ public final class TemplateEstimator {
     return sb.toString();
   }
 
+  /** Aliases and versions carry a function's provisioned concurrency. */
+  private static boolean isAliasOrVersion(String type) {
+    return type.equals("AWS::Lambda::Alias") || type.equals("AWS::Lambda::Version");
+  }
+
   /** Whether an alias or version of function {@code id} sets provisioned concurrency. */
   private static boolean hasProvisioned(JsonNode resources, String id) {
     for (JsonNode res : resources) {
       String type = res.path("Type").asText();
-      if ((type.equals("AWS::Lambda::Alias") || type.equals("AWS::Lambda::Version"))
+      if (isAliasOrVersion(type)
           && id.equals(functionOf(resources, res.path("Properties")))
           && !res.path("Properties").path("ProvisionedConcurrencyConfig").isMissingNode()) {
         return true;
