@@ -1,27 +1,22 @@
 package dev.snapserve.functions.internal;
 
-import ai.onnxruntime.OrtEnvironment;
 import dev.snapserve.functions.SnapserveException;
 
 /**
- * Creates the ONNX Runtime environment in a fresh JVM: {@code direct} as ORT's API, else via Ort
- * (twice, as a second caller would), printing the error of a failure and exiting 3.
+ * Creates the ONNX Runtime environment in a fresh JVM via Ort, twice (as a second caller would),
+ * printing the error of a failure and exiting 3.
  */
 public final class OrtEnvironmentProbe {
   private OrtEnvironmentProbe() {}
 
   public static void main(String[] args) {
     int status = 0;
-    if (args.length > 0 && args[0].equals("direct")) {
-      System.out.println("created " + (OrtEnvironment.getEnvironment() != null));
-    } else {
-      for (int call = 1; call <= 2; call++) {
-        try {
-          System.out.println("created " + (Ort.environment() != null));
-        } catch (SnapserveException e) {
-          System.out.println("error " + call + ": " + e.code() + ": " + e.getMessage());
-          status = 3;
-        }
+    for (int call = 1; call <= 2; call++) {
+      try {
+        System.out.println("created " + (Ort.environment() != null));
+      } catch (SnapserveException e) {
+        System.out.println("error " + call + ": " + e.code() + ": " + e.getMessage());
+        status = 3;
       }
     }
     System.out.flush();

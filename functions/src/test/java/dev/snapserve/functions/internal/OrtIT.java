@@ -10,19 +10,19 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledOnOs;
-import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link Ort#environment()} survives a long command line, as a real {@code java -cp} of a Lambda
- * zip's or a build's jars can be, on the JVM's default 1 MiB main-thread stack.
+ * zip's or a build's jars can be, on the JVM's default 1 MiB main-thread stack. Whether ONNX
+ * Runtime's own call would crash there depends on the C++ runtime (it does with Debian 12's
+ * libstdc++ from GCC 12, not on every machine), so that is not asserted here.
  */
 class OrtIT {
   @TempDir Path dir;
 
   /** A fresh JVM whose command line is ~20,000 characters: the real classpath plus padding. */
-  private Result probe(String mode, String... jvmOptions) throws Exception {
+  private Result probe(String... jvmOptions) throws Exception {
     String padding =
         IntStream.range(0, 500)
             .mapToObj(i -> "/nonexistent/snapserve-padding-" + i)
@@ -38,11 +38,10 @@ class OrtIT {
         List.of(
             "-cp",
             System.getProperty("java.class.path") + File.pathSeparator + padding,
-            OrtEnvironmentProbe.class.getName(),
-            mode));
+            OrtEnvironmentProbe.class.getName()));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true);
     pb.environment().remove("ORT_DISABLE_TELEMETRY"); // the switch that avoids the regex
-    Path out = dir.resolve(mode + ".txt");
+    Path out = dir.resolve("probe.txt");
     Process p = pb.redirectOutput(out.toFile()).start();
     return new Result(p.waitFor(), Files.readString(out));
   }
@@ -51,7 +50,7 @@ class OrtIT {
 
   @Test
   void theEnvironmentIsCreatedDespiteALongCommandLine() throws Exception {
-    Result r = probe("ort");
+    Result r = probe();
     assertThat(r.exitCode()).as(r.output()).isZero();
     assertThat(r.output()).contains("created true");
   }
@@ -63,7 +62,7 @@ class OrtIT {
   @Test
   void aRuntimeThatCannotStartIsAClearErrorEveryTime() throws Exception {
     Path missing = dir.resolve("no-such-tmp");
-    Result r = probe("ort", "-Djava.io.tmpdir=" + missing);
+    Result r = probe("-Djava.io.tmpdir=" + missing);
     assertThat(r.exitCode()).as(r.output()).isEqualTo(3);
     assertThat(r.output().lines().filter(l -> l.startsWith("error ")))
         .hasSize(2)
@@ -72,17 +71,5 @@ class OrtIT {
                 assertThat(l)
                     .contains("MODEL_LOAD: ONNX Runtime could not start: ")
                     .contains("java.io.tmpdir=" + missing));
-  }
-
-  /**
-   * The control: ORT 1.29's own call on the 1 MiB main thread dies of SIGSEGV (exit 128 + 11). If
-   * this starts to fail, ONNX Runtime has fixed its telemetry regex and Ort's large stack can go.
-   */
-  @Test
-  @EnabledOnOs(OS.LINUX) // the telemetry that reads the command line is ORT's POSIX one
-  void theSameCallOnTheMainThreadCrashesOnThisOnnxRuntime() throws Exception {
-    Result r = probe("direct");
-    assertThat(r.exitCode()).as(r.output()).isEqualTo(128 + 11);
-    assertThat(r.output()).doesNotContain("created");
   }
 }
