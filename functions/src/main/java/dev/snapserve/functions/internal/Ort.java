@@ -12,10 +12,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * regular expressions against the process's command line, and the libstdc++ regex engine recurses
  * once per character. With a long {@code java -cp a.jar:b.jar:...} (about 4,000 characters or more)
  * that exceeds the JVM's default 1 MiB thread stack and the process dies of SIGSEGV, without a
- * crash report (seen with Debian 12's libstdc++, GCC 12's; newer ones may not recurse this way). So
- * the environment is created once, on a short-lived thread with a large stack (reserved, not
- * committed: it costs address space only). Call this before anything else of ONNX Runtime's, such
- * as {@code new SessionOptions()}: the first use loads the native library too.
+ * crash report (seen on an x86-64 Debian 12 machine, not on every machine). So the environment is
+ * created once, on a short-lived thread with a large stack (reserved, not committed: it costs
+ * address space only). Call this before anything else of ONNX Runtime's, such as {@code new
+ * SessionOptions()}: the first use loads the native library too.
  */
 public final class Ort {
   /**

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@link Ort#environment()} survives a long command line, as a real {@code java -cp} of a Lambda
  * zip's or a build's jars can be, on the JVM's default 1 MiB main-thread stack. Whether ONNX
- * Runtime's own call would crash there depends on the C++ runtime (it does with Debian 12's
- * libstdc++ from GCC 12, not on every machine), so that is not asserted here.
+ * Runtime's own call would crash there depends on the machine (it does on the x86-64 Debian 12
+ * machine this was written on, not on the CI machine), so that is not asserted here.
  */
 class OrtIT {
   @TempDir Path dir;
