@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * First request after priming vs warm requests, in one fresh JVM: builds the service as the Lambda
@@ -72,9 +73,16 @@ public final class FirstRequestProbe {
     double p50 = warm[n / 2] / 1e3;
     double p99 = warm[(int) (n * 0.99)] / 1e3;
     System.out.printf(
+        Locale.ROOT,
         "model=%s primed=%d prime_ms=%.1f first_us=%.1f warm_p50_us=%.1f warm_p99_us=%.1f"
             + " first_over_p50=%.2f%n",
-        model, primed, primeNanos / 1e6, first / 1e3, p50, p99, first / 1e3 / p50);
+        model,
+        primed,
+        primeNanos / 1e6,
+        first / 1e3,
+        p50,
+        p99,
+        first / 1e3 / p50);
     service.close();
   }
 

@@ -217,6 +217,6 @@ final class PackageCommand implements Callable<Integer> {
   }
 
   private static String mb(long bytes) {
-    return String.format("%.1f MB", bytes / 1048576.0);
+    return String.format(Locale.ROOT, "%.1f MB", bytes / 1048576.0);
   }
 }

@@ -26,9 +26,15 @@ final class ProgressBars implements Progress {
           });
 
   private final PrintStream err;
+  private final long showAfterMillis;
 
   ProgressBars(PrintStream err) {
+    this(err, SHOW_AFTER_MILLIS);
+  }
+
+  ProgressBars(PrintStream err, long showAfterMillis) {
     this.err = err;
+    this.showAfterMillis = showAfterMillis;
   }
 
   @Override
@@ -49,7 +55,7 @@ final class ProgressBars implements Progress {
       this.name = name;
       this.total = total;
       this.unit = unit;
-      this.show = TIMER.schedule(this::show, SHOW_AFTER_MILLIS, TimeUnit.MILLISECONDS);
+      this.show = TIMER.schedule(this::show, showAfterMillis, TimeUnit.MILLISECONDS);
     }
 
     private synchronized void show() {

@@ -100,6 +100,7 @@ final class VerifyCommand implements Callable<Integer> {
         "output", "max abs", "max rel", "outside", "top-1", "accuracy ref/cand", "result");
     for (VerifyReport.OutputComparison o : r.outputs()) {
       out.printf(
+          Locale.ROOT,
           "%-16s %10.3g %10.3g %14s %8s %17s  %s%n",
           o.name(),
           o.maxAbsError(),

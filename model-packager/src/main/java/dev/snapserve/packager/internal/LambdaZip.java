@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.SequencedMap;
 import java.util.TreeMap;
 
@@ -102,6 +103,7 @@ public final class LambdaZip implements Deployable {
     if (bytes > limit) {
       throw new PackagerException(
           String.format(
+              Locale.ROOT,
               "the Lambda zip is %.1f MB %s, above %s (%.1f MB); use a smaller model (--optimize,"
                   + " --quantize)%s or the endpoint target",
               bytes / 1048576.0,
