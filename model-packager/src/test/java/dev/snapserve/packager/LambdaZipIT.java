@@ -47,7 +47,8 @@ class LambdaZipIT {
     PackageResult packed =
         Packager.pack(
             PackageRequest.builder(Fixtures.demo(), PackageRequest.Target.LAMBDA)
-                .arch(PackageRequest.Arch.X86_64) // this machine's: the zip keeps only its natives
+                // this machine's: the zip keeps only its natives, and runs here
+                .arch(EndpointImageRequest.Arch.host().packageArch())
                 .outputDir(tmp.resolve("dist"))
                 .build(),
             Progress.NONE);

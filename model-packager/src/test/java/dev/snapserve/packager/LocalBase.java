@@ -20,6 +20,10 @@ import java.util.stream.Stream;
  * A minimal base image as a {@code docker save} tarball, built offline from this machine: the
  * shared libraries (found with {@code ldd}) that the JVM and ONNX Runtime's native library load,
  * plus /tmp, /proc and /dev mount points. It plays the part of distroless/cc, which has the same.
+ * Nothing here names an architecture: the libraries keep the paths {@code ldd} reports on this
+ * machine (/lib/x86_64-linux-gnu and /lib64/ld-linux-x86-64.so.2 on x86-64 Debian,
+ * /lib/aarch64-linux-gnu and /lib/ld-linux-aarch64.so.1 on arm64), and the config says {@link
+ * EndpointImageRequest.Arch#host()}.
  */
 final class LocalBase {
   private static final Pattern LIB = Pattern.compile("(/\\S+\\.so[.\\d]*)");
