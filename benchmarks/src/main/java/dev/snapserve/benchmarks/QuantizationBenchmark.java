@@ -8,6 +8,7 @@ import dev.snapserve.functions.internal.Ort;
 import dev.snapserve.packager.Optimizer;
 import dev.snapserve.packager.QuantizeOptions;
 import dev.snapserve.packager.QuantizeOptions.Mode;
+import dev.snapserve.packager.QuantizeOptions.Weights;
 import dev.snapserve.packager.Quantizer;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -20,20 +21,23 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Size, latency and top-1 agreement of each fixture as fp32 / optimized (basic) / int8 / fp16, in
- * one run, printed as a markdown table. Sessions use the service's defaults (intra-op threads =
- * available processors, inter-op 1, optimization level all). Latency: {@code OrtSession.run} on an
- * input tensor built once, the variants interleaved run by run so machine noise hits them alike;
- * p50 over {@code iterations} runs at batch 1 and a tenth of that at batch 32. Agreement: argmax of
- * each variant vs fp32 over the held-out digits rows (mlp784: its 4 golden rows plus 252 seeded
- * uniform rows, as in QuantizerTest).
+ * Size, latency and top-1 agreement of each fixture as fp32 / optimized (basic) / int8 with u8
+ * weights (the default) / int8 with s8 weights / fp16, in one run, printed as a markdown table.
+ * Sessions use the service's defaults (intra-op threads = available processors, inter-op 1,
+ * optimization level all). Latency: {@code OrtSession.run} on an input tensor built once, the
+ * variants interleaved run by run so machine noise hits them alike; p50 over {@code iterations}
+ * runs at batch 1 and a tenth of that at batch 32. Agreement: argmax of each variant vs fp32 over
+ * the held-out digits rows (mlp784: its 4 golden rows plus 252 seeded uniform rows, as in
+ * QuantizerTest).
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.snapserve.benchmarks.QuantizationBenchmark
  * [iterations=2000] [fixtures=demo,mlp784,digitscnn,digitsformer]</pre>
  */
 public final class QuantizationBenchmark {
   private static final OrtEnvironment ENV = Ort.environment(); // a benchmark: fail at start
-  private static final String[] VARIANTS = {"fp32", "optimized (basic)", "int8", "fp16"};
+  private static final String[] VARIANTS = {
+    "fp32", "optimized (basic)", "int8 (u8 weights)", "int8 (s8 weights)", "fp16"
+  };
 
   private QuantizationBenchmark() {}
 
@@ -59,17 +63,19 @@ public final class QuantizationBenchmark {
         fp32,
         Optimizer.optimize(fp32, dir.resolve(fixture + "-basic.onnx"), Optimizer.Level.BASIC, true)
             .output(),
-        quantize(fp32, dir, fixture, Mode.INT8),
-        quantize(fp32, dir, fixture, Mode.FP16)
+        quantize(fp32, dir.resolve(fixture + "-int8-u8.onnx"), Mode.INT8, Weights.U8),
+        quantize(fp32, dir.resolve(fixture + "-int8-s8.onnx"), Mode.INT8, Weights.S8),
+        quantize(fp32, dir.resolve(fixture + "-fp16.onnx"), Mode.FP16, Weights.U8)
       };
       float[][] rows = rows(fixture);
       measure(fixture, models, rows, iterations);
     }
   }
 
-  private static Path quantize(Path model, Path dir, String fixture, Mode mode) {
-    Path out = dir.resolve(fixture + "-" + mode.name().toLowerCase(Locale.ROOT) + ".onnx");
-    return Quantizer.quantize(QuantizeOptions.of(model, out, mode).withForce(true)).output();
+  private static Path quantize(Path model, Path out, Mode mode, Weights weights) {
+    return Quantizer.quantize(
+            QuantizeOptions.of(model, out, mode).withWeights(weights).withForce(true))
+        .output();
   }
 
   private static void measure(String fixture, Path[] models, float[][] rows, int iterations)

@@ -1,7 +1,9 @@
 package dev.snapserve.cli;
 
+import dev.snapserve.packager.PackagerException;
 import dev.snapserve.packager.QuantizeOptions;
 import dev.snapserve.packager.QuantizeOptions.Mode;
+import dev.snapserve.packager.QuantizeOptions.Weights;
 import dev.snapserve.packager.QuantizeResult;
 import dev.snapserve.packager.Quantizer;
 import java.io.PrintStream;
@@ -44,12 +46,15 @@ final class QuantizeCommand implements Callable<Integer> {
   boolean force;
 
   @Option(
-      names = "--reduce-range",
+      names = "--weights",
+      paramLabel = "u8|s8|s7",
       description = {
-        "int8: 7-bit weights. Only for AVX2 CPUs without VNNI, where u8 x s8 products can",
-        "saturate; costs accuracy elsewhere."
+        "int8: how MatMul weights are stored. u8 (default): the same results on every CPU.",
+        "s8: faster on CPUs with VNNI at large batches, but on x86 CPUs without VNNI ONNX",
+        "Runtime's kernel saturates and accuracy drops. s7: 7-bit (reduce_range), never",
+        "saturates, less precise."
       })
-  boolean reduceRange;
+  String weights;
 
   @Option(names = "--json", description = "Print the result as JSON.")
   boolean json;
@@ -64,11 +69,15 @@ final class QuantizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Mode m = Mode.parse(mode);
+    if (weights != null && m != Mode.INT8) {
+      throw new PackagerException("--weights applies to --mode int8 only");
+    }
     QuantizeResult r =
         Quantizer.quantize(
-            QuantizeOptions.of(model, output, Mode.parse(mode))
+            QuantizeOptions.of(model, output, m)
                 .withForce(force)
-                .withReduceRange(reduceRange)
+                .withWeights(weights == null ? Weights.U8 : Weights.parse(weights))
                 .withProgress(new ProgressBars(err)));
     if (json) {
       JsonOutput.print(out, r);

@@ -49,5 +49,33 @@ class QuantizeCommandTest extends CliRun {
             "snapserve: quantization mode must be int8 or fp16, got 'int4'"
                 + System.lineSeparator());
     assertThat(dir.resolve("x.onnx")).doesNotExist();
+
+    err.reset();
+    String x = dir.resolve("x.onnx").toString();
+    assertThat(run("quantize", demo, "-o", x, "--mode", "fp16", "--weights", "s8")).isEqualTo(2);
+    assertThat(err.toString()).contains("--weights applies to --mode int8 only");
+    err.reset();
+    assertThat(run("quantize", demo, "-o", x, "--mode", "int8", "--weights", "s4")).isEqualTo(2);
+    assertThat(err.toString()).contains("int8 weights must be u8, s8 or s7, got 's4'");
+    assertThat(dir.resolve("x.onnx")).doesNotExist();
+  }
+
+  @Test
+  void weightsS8IsSaidInTheNotes() throws Exception {
+    Path target = dir.resolve("s8.onnx");
+    int code =
+        run(
+            "quantize",
+            demo,
+            "-o",
+            target.toString(),
+            "--mode",
+            "int8",
+            "--weights",
+            "s8",
+            "--json");
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(Fixtures.json(out.toByteArray()).get("notes").toString())
+        .contains("--weights s8", "without VNNI");
   }
 }

@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtSession;
 import dev.snapserve.functions.internal.Ort;
 import dev.snapserve.functions.internal.OrtModel;
 import dev.snapserve.packager.QuantizeOptions.Mode;
+import dev.snapserve.packager.QuantizeOptions.Weights;
 import dev.snapserve.packager.QuantizeResult.Skipped;
 import dev.snapserve.packager.internal.AtomicFiles;
 import dev.snapserve.packager.internal.OnnxFiles;
@@ -32,6 +33,21 @@ public final class Quantizer {
 
   private Quantizer() {}
 
+  /** What the MatMul weights' encoding means where the model will run. */
+  static String weightsNote(Weights weights) {
+    return switch (weights) {
+      case U8 ->
+          "MatMul weights as uint8 with zero point 128 (--weights u8): the same results on every"
+              + " CPU; --weights s8 is faster on CPUs with VNNI at large batches";
+      case S8 ->
+          "MatMul weights as int8 (--weights s8): on x86 CPUs without VNNI, ONNX Runtime's u8 x s8"
+              + " kernel saturates and accuracy drops; verify on the CPU that will serve";
+      case S7 ->
+          "MatMul weights as 7-bit int8 (--weights s7, ONNX Runtime's reduce_range): no"
+              + " saturation on any CPU, at some accuracy";
+    };
+  }
+
   public static QuantizeResult quantize(QuantizeOptions options) {
     Path input = options.input();
     Path output = options.output();
@@ -51,7 +67,7 @@ public final class Quantizer {
       List<Skipped> skipped;
       double maxError;
       if (options.mode() == Mode.INT8) {
-        Int8Rewriter.Outcome o = Int8Rewriter.rewrite(graph, options.reduceRange());
+        Int8Rewriter.Outcome o = Int8Rewriter.rewrite(graph, options.weights());
         ModelProto upgraded =
             Opsets.atLeast(model, o.requiredOpset(), graph.getNodeList(), input, o.insertedOps());
         if (upgraded != model) {
@@ -68,9 +84,7 @@ public final class Quantizer {
         quantized = o.quantized();
         skipped = o.skipped();
         maxError = o.maxAbsWeightError();
-        if (options.reduceRange()) {
-          notes.add("7-bit weights (--reduce-range): for AVX2 CPUs without VNNI, at some accuracy");
-        }
+        if (o.requiredOpset() > 0) notes.add(weightsNote(options.weights()));
       } else {
         Fp16Rewriter.Outcome o = Fp16Rewriter.rewrite(graph);
         model = model.toBuilder().setGraph(o.graph()).build();

@@ -1,5 +1,6 @@
 package dev.snapserve.packager.internal.quant;
 
+import dev.snapserve.packager.QuantizeOptions.Weights;
 import dev.snapserve.packager.QuantizeResult.Skipped;
 import dev.snapserve.packager.internal.onnx.OnnxProto.AttributeProto;
 import dev.snapserve.packager.internal.onnx.OnnxProto.GraphProto;
@@ -17,16 +18,17 @@ import java.util.Set;
 /**
  * Dynamic int8 quantization in the manner of ONNX Runtime's {@code quantize_dynamic}.
  *
- * <p>MatMul/Gemm with a constant 2-D weight: the weight becomes INT8, symmetric, one scale per
+ * <p>MatMul/Gemm with a constant 2-D weight: the weight becomes 8-bit, symmetric, one scale per
  * output column; the activation is quantized at run time. {@code Y = X·W} becomes
  *
  * <pre>
  * DynamicQuantizeLinear(X) -> Xq (uint8), Xs, Xzp
- * MatMulInteger(Xq, Wq, Xzp) -> int32 -> Cast(float) -> Mul(Xs * Ws[col]) [-> Add(bias)]
+ * MatMulInteger(Xq, Wq, Xzp[, 128]) -> int32 -> Cast(float) -> Mul(Xs * Ws[col]) [-> Add(bias)]
  * </pre>
  *
- * which ONNX Runtime runs as a u8s8 integer GEMM. Conv weights are stored INT8 per output channel
- * and turned back into float by Cast + Mul(scale[channel]), which ONNX Runtime's constant folding
+ * which ONNX Runtime runs as an integer GEMM: u8u8 for {@link Weights#U8} (the signed values plus
+ * 128, with zero point 128), u8s8 otherwise. Conv weights are stored INT8 per output channel and
+ * turned back into float by Cast + Mul(scale[channel]), which ONNX Runtime's constant folding
  * evaluates once at load, so the Conv keeps a constant float weight and its fast (NCHWc) kernels.
  * Not ConvInteger (slow on CPU, per-tensor only; convolutions with folded batch-norm need a scale
  * per channel), and not DequantizeLinear: ONNX Runtime keeps that unfolded for its QDQ fusions and
@@ -50,7 +52,9 @@ public final class Int8Rewriter {
       String insertedOps) {}
 
   private final GraphProto graph;
+  private final Weights weights;
   private final int qmax;
+  private String weightZeroPoint; // the one uint8 128 every U8 MatMulInteger shares
   private final Map<String, TensorProto> initializers = new HashMap<>();
   private final Set<String> graphInputs = new HashSet<>();
   private final Names names;
@@ -64,18 +68,19 @@ public final class Int8Rewriter {
   private double maxError;
   private boolean matmuls;
 
-  private Int8Rewriter(GraphProto graph, boolean reduceRange) {
+  private Int8Rewriter(GraphProto graph, Weights weights) {
     this.graph = graph;
-    // 7-bit weights keep u8 x s8 pair sums inside int16 on AVX2 CPUs without VNNI
-    this.qmax = reduceRange ? 63 : 127;
+    this.weights = weights;
+    // 7-bit weights keep u8 x s8 pair sums inside int16 on x86 CPUs without VNNI
+    this.qmax = weights == Weights.S7 ? 63 : 127;
     for (TensorProto t : graph.getInitializerList()) initializers.put(t.getName(), t);
     for (ValueInfoProto v : graph.getInputList()) graphInputs.add(v.getName());
     this.names = new Names(graph);
   }
 
   /** Rewrites the top-level graph; subgraphs (If/Loop bodies) are left as they are. */
-  public static Outcome rewrite(GraphProto graph, boolean reduceRange) {
-    return new Int8Rewriter(graph, reduceRange).run();
+  public static Outcome rewrite(GraphProto graph, Weights weights) {
+    return new Int8Rewriter(graph, weights).run();
   }
 
   private Outcome run() {
@@ -158,7 +163,11 @@ public final class Int8Rewriter {
     String asFloat = names.fresh(base, "_float");
     String scale = names.fresh(base, "_scale");
     String scaled = bias == null ? y : names.fresh(base, "_scaled");
-    nodes.add(node("MatMulInteger", base, List.of(xq[0], q[0], xq[2]), List.of(integer)));
+    List<String> inputs =
+        weights == Weights.U8
+            ? List.of(xq[0], q[0], xq[2], weightZeroPoint())
+            : List.of(xq[0], q[0], xq[2]);
+    nodes.add(node("MatMulInteger", base, inputs, List.of(integer)));
     nodes.add(castToFloat(base, integer, asFloat));
     nodes.add(node("Mul", base + "_scale", List.of(xq[1], q[1]), List.of(scale)));
     nodes.add(node("Mul", base, List.of(asFloat, scale), List.of(scaled)));
@@ -178,7 +187,18 @@ public final class Int8Rewriter {
     return name;
   }
 
-  /** INT8 [K,N] weight with one symmetric scale per column N; returns {weight, scales}. */
+  private String weightZeroPoint() {
+    if (weightZeroPoint == null) {
+      weightZeroPoint = names.fresh("weights", "_zero_point");
+      added.add(Tensors.uint8Tensor(weightZeroPoint, List.of(), new byte[] {(byte) 128}));
+    }
+    return weightZeroPoint;
+  }
+
+  /**
+   * 8-bit [K,N] weight with one symmetric scale per column N, stored as {@link #weights} says;
+   * returns {weight, scales}.
+   */
   private String[] quantizeColumns(TensorProto weight, boolean transposed, float alpha) {
     float[] v = Tensors.floats(weight);
     int rows = (int) weight.getDims(0);
@@ -200,9 +220,18 @@ public final class Int8Rewriter {
     }
     if (alpha != 1f) for (int c = 0; c < n; c++) scales[c] *= alpha;
     String base = weight.getName();
-    String qName = names.fresh(base, "_int8");
-    String sName = names.fresh(base, "_scales");
-    added.add(Tensors.int8Tensor(qName, List.of((long) k, (long) n), q));
+    String sName;
+    String qName;
+    List<Long> dims = List.of((long) k, (long) n);
+    if (weights == Weights.U8) {
+      for (int i = 0; i < q.length; i++) q[i] = (byte) (q[i] + 128);
+      qName = names.fresh(base, "_uint8");
+      added.add(Tensors.uint8Tensor(qName, dims, q));
+    } else {
+      qName = names.fresh(base, "_int8");
+      added.add(Tensors.int8Tensor(qName, dims, q));
+    }
+    sName = names.fresh(base, "_scales");
     added.add(Tensors.floatTensor(sName, List.of((long) n), scales));
     return new String[] {qName, sName};
   }

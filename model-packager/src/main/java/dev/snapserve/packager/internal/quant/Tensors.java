@@ -73,6 +73,10 @@ final class Tensors {
     return raw(name, DataType.INT8, dims, values);
   }
 
+  static TensorProto uint8Tensor(String name, List<Long> dims, byte[] values) {
+    return raw(name, DataType.UINT8, dims, values);
+  }
+
   static TensorProto float16Tensor(String name, List<Long> dims, short[] values) {
     ByteBuffer b = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
     b.asShortBuffer().put(values);
