@@ -1,5 +1,6 @@
 package dev.snapserve.cli;
 
+import dev.snapserve.estimate.ChartException;
 import dev.snapserve.functions.SnapserveException;
 import dev.snapserve.packager.PackagerException;
 import dev.snapserve.server.ServeException;
@@ -21,6 +22,11 @@ public final class SnapserveCli {
   private SnapserveCli() {}
 
   public static void main(String[] args) {
+    // no command opens a window: charts draw on images, and a DISPLAY left set (e.g. by an old
+    // ssh -X session) must not make AWT connect to an X server that is gone (AWTError)
+    if (System.getProperty("java.awt.headless") == null) {
+      System.setProperty("java.awt.headless", "true");
+    }
     System.exit(run(System.out, System.err, args));
   }
 
@@ -58,6 +64,10 @@ public final class SnapserveCli {
                       || e instanceof IllegalArgumentException) {
                     err.println("snapserve: " + e.getMessage());
                     return 2;
+                  }
+                  if (e instanceof ChartException) { // the machine, not the input: one line too
+                    err.println("snapserve: " + e.getMessage());
+                    return 1;
                   }
                   throw e;
                 });

@@ -19,6 +19,7 @@ import java.text.DecimalFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.DoubleFunction;
+import java.util.function.Supplier;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -280,24 +281,62 @@ public record Comparison(
     axis.setBase(10);
     axis.setTickUnit(new NumberTickUnit(1)); // one tick per decade
     axis.setNumberFormatOverride(new DecimalFormat(format));
+    axis.setLabelFont(ChartFonts.plain(12)); // JFreeChart's sizes for an axis
+    axis.setTickLabelFont(ChartFonts.plain(10));
     return axis;
   }
 
-  /** {@link #chart} as PNG. */
+  /**
+   * {@link #chart} as PNG.
+   *
+   * @throws ChartException when this machine cannot draw (see {@link #drawing})
+   */
   public byte[] chartPng(int width, int height) {
-    ByteArrayOutputStream png = new ByteArrayOutputStream();
-    try {
-      ChartUtils.writeChartAsPNG(png, chart(), width, height);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return png.toByteArray();
+    return drawing(
+        () -> {
+          ByteArrayOutputStream png = new ByteArrayOutputStream();
+          try {
+            ChartUtils.writeChartAsPNG(png, chart(), width, height);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          return png.toByteArray();
+        });
   }
 
-  /** {@link #chart} as a standalone SVG document: vector, so it stays sharp in any report. */
+  /**
+   * {@link #chart} as a standalone SVG document: vector, so it stays sharp in any report.
+   *
+   * @throws ChartException when this machine cannot draw (see {@link #drawing})
+   */
   public String chartSvg(int width, int height) {
+    return drawing(() -> svg(width, height));
+  }
+
+  /**
+   * Runs {@code draw}, turning an {@link Error} from Java2D (no usable font, an X display named by
+   * {@code DISPLAY} that cannot be reached, a missing native library) into a {@link ChartException}
+   * that names it. The JVM's own failures (out of memory, stack overflow) are left as they are.
+   */
+  static <T> T drawing(Supplier<T> draw) {
+    try {
+      return draw.get();
+    } catch (OutOfMemoryError | StackOverflowError e) {
+      throw e;
+    } catch (Error e) {
+      throw new ChartException("cannot draw the chart: " + e, e);
+    }
+  }
+
+  private String svg(int width, int height) {
     SVGGraphics2D g2 = new SVGGraphics2D(width, height);
     g2.setDefsKeyPrefix("snapserve-"); // the default prefix is time-based: same input, same bytes
+    // the text is drawn in the shipped DejaVu Sans (ChartFonts); a viewer without it falls back
+    // to its own sans-serif rather than to its default (often serif) font
+    var standard = g2.getFontFunction();
+    g2.setFontFunction(
+        family ->
+            family.equals("DejaVu Sans") ? "DejaVu Sans, sans-serif" : standard.apply(family));
     chart().draw(g2, new Rectangle(0, 0, width, height));
     // the element, not getSVGDocument() (its DOCTYPE names a DTD that XML tools fetch from
     // w3.org), with a viewBox, so the chart scales with its box instead of being cropped
@@ -313,7 +352,8 @@ public record Comparison(
 
   /**
    * A line chart, both axes logarithmic: every break-even is a point where two lines cross, and
-   * where the cheapest option changes a dashed line marks it.
+   * where the cheapest option changes a dashed line marks it. Every text is in {@link ChartFonts}
+   * (JFreeChart's defaults are Tahoma and SansSerif, so whatever the machine has, or an error).
    */
   private JFreeChart chart() {
     XYSeriesCollection data = new XYSeriesCollection();
@@ -342,7 +382,11 @@ public record Comparison(
             true,
             false,
             false);
+    // the sizes JFreeChart's standard theme uses for a title (bold 20) and legend items (12)
+    chart.getTitle().setFont(ChartFonts.bold(20));
+    chart.getLegend().setItemFont(ChartFonts.plain(12));
     XYPlot plot = chart.getXYPlot();
+    plot.setNoDataMessageFont(ChartFonts.plain(12));
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(Color.LIGHT_GRAY);
     plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
@@ -370,6 +414,7 @@ public record Comparison(
           new BasicStroke(
               1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
       m.setLabel("break-even " + level(b.requestsPerMonth()));
+      m.setLabelFont(ChartFonts.plain(9)); // JFreeChart's size for a marker label
       m.setLabelAnchor(RectangleAnchor.TOP_LEFT);
       m.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
       plot.addDomainMarker(m);

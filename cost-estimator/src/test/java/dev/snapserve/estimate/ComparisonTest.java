@@ -98,6 +98,43 @@ class ComparisonTest {
   }
 
   @Test
+  void everyTextIsInTheShippedFont() {
+    // JFreeChart's defaults (Tahoma, SansSerif) are whatever the machine has; with no fonts
+    // installed AWT throws "No physical fonts found" (the chart tests then fail: run them with
+    // /usr/share/fonts hidden to check). Text the SVG keeps as text names its font; the rotated
+    // axis label and the tick labels are glyph outlines, drawn from the same shipped font.
+    String svg = Comparison.of(SPEC, 1e5, 1e9, 12).chartSvg(900, 500);
+    var families =
+        java.util.regex.Pattern.compile("font-family: ?([^;']*);")
+            .matcher(svg)
+            .results()
+            .map(m -> m.group(1))
+            .toList();
+    assertThat(families).isNotEmpty().allMatch("DejaVu Sans, sans-serif"::equals);
+    assertThat(svg).contains("font-size: 20px; font-weight: bold;"); // the title
+  }
+
+  @Test
+  void aJava2dErrorBecomesAChartExceptionThatNamesIt() {
+    assertThatThrownBy(
+            () ->
+                Comparison.drawing(
+                    () -> {
+                      throw new Error("Probable fatal error: No physical fonts found.");
+                    }))
+        .isInstanceOf(ChartException.class)
+        .hasMessage(
+            "cannot draw the chart: java.lang.Error: Probable fatal error: No physical fonts found.");
+    assertThatThrownBy(
+            () ->
+                Comparison.drawing(
+                    () -> {
+                      throw new OutOfMemoryError("Java heap space");
+                    }))
+        .isInstanceOf(OutOfMemoryError.class);
+  }
+
+  @Test
   void everyBreakEvenIsDrawnAsAPoint() throws Exception {
     Comparison c = Comparison.of(withGpuThroughput(120_000), 1e5, 1e10, 26);
     assertThat(c.breakEvens()).hasSizeGreaterThan(1);
