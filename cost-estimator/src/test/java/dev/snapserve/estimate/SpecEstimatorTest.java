@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapserve.spec.DeploymentSpec;
 import java.math.BigDecimal;
 import java.nio.file.Path;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class SpecEstimatorTest {
@@ -65,7 +66,7 @@ class SpecEstimatorTest {
     Estimate e = SpecEstimator.estimate(SPEC);
     String table = EstimateReport.render(e, EstimateReport.Format.TABLE);
     assertThat(table).contains("4,500,000 x 12 ms (rounded up to 1 ms) x 2 GB = 108,000 GB-s");
-    assertThat(table).contains("Total: $" + String.format("%,.2f", e.total()));
+    assertThat(table).contains("Total: $" + String.format(Locale.ROOT, "%,.2f", e.total()));
     String md = EstimateReport.render(e, EstimateReport.Format.MARKDOWN);
     assertThat(md).startsWith("| Service | Item |").contains("730 instance-hours x $1.408");
     String csv = EstimateReport.render(e, EstimateReport.Format.CSV);
