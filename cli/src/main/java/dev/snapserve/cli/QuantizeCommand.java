@@ -48,12 +48,11 @@ final class QuantizeCommand implements Callable<Integer> {
   @Option(
       names = "--weights",
       paramLabel = "u8|s8|s7",
-      description = {
-        "int8: how MatMul weights are stored. u8 (default): the same results on every CPU.",
-        "s8: faster on CPUs with VNNI at large batches, but on x86 CPUs without VNNI ONNX",
-        "Runtime's kernel saturates and accuracy drops. s7: 7-bit (reduce_range), never",
-        "saturates, less precise."
-      })
+      description =
+          "int8: how MatMul weights are stored. u8 (default): the same results on every CPU."
+              + " s8: faster on CPUs with VNNI at large batches, but on x86 CPUs without VNNI"
+              + " ONNX Runtime's kernel saturates and accuracy drops. s7: 7-bit (reduce_range),"
+              + " never saturates, less precise.")
   String weights;
 
   @Option(names = "--json", description = "Print the result as JSON.")
