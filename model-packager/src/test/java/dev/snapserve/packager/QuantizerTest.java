@@ -233,6 +233,13 @@ class QuantizerTest {
     assertThat(top1Agreement(fp32, int8)).isGreaterThanOrEqualTo(0.99);
     assertThat(maxAbsDiff(fp32, int8)).isLessThan(0.05 * maxAbs(fp32));
     assertThat(maxAbsDiff(run(model("demo"), rows), int8)).isGreaterThan(0.5); // alpha counted
+    // the biases beta scaled into new initializers are not kept as well
+    ModelProto q = OnnxFiles.read(out);
+    java.util.Set<String> read = new java.util.HashSet<>();
+    q.getGraph().getNodeList().forEach(n -> read.addAll(n.getInputList()));
+    assertThat(q.getGraph().getInitializerList())
+        .extracting(TensorProto::getName)
+        .allSatisfy(name -> assertThat(read).contains(name));
   }
 
   @Test

@@ -122,6 +122,9 @@ public final class Int8Rewriter {
     if (!bias.isEmpty() && beta != 1f && !initializers.containsKey(bias)) {
       return skip(node, "bias C is not a constant and beta=" + beta);
     }
+    if (!bias.isEmpty() && beta != 1f && graphInputs.contains(bias)) {
+      return skip(node, "bias C is also a graph input (overridable) and beta=" + beta);
+    }
     return matMul(node, intAttr(node, "transB", 0) != 0, alpha, bias.isEmpty() ? null : bias, beta);
   }
 
@@ -184,6 +187,7 @@ public final class Int8Rewriter {
     for (int i = 0; i < v.length; i++) v[i] *= beta;
     String name = names.fresh(bias, "_beta");
     added.add(Tensors.floatTensor(name, c.getDimsList(), v));
+    replacedWeights.add(bias); // dropped unless something else reads it
     return name;
   }
 
