@@ -19,6 +19,9 @@ import dev.snapserve.packager.internal.onnx.OnnxProto.ModelProto;
 import dev.snapserve.packager.internal.onnx.OnnxProto.NodeProto;
 import dev.snapserve.packager.internal.onnx.OnnxProto.OperatorSetIdProto;
 import dev.snapserve.packager.internal.onnx.OnnxProto.TensorProto;
+import dev.snapserve.packager.internal.onnx.OnnxProto.TensorShapeProto;
+import dev.snapserve.packager.internal.onnx.OnnxProto.TypeProto;
+import dev.snapserve.packager.internal.onnx.OnnxProto.ValueInfoProto;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -212,15 +215,7 @@ class QuantizerTest {
   @Test
   void gemmAlphaAndBetaAreFoldedIntoScalesAndBias() throws Exception {
     ModelProto demo = OnnxFiles.read(model("demo"));
-    GraphProto.Builder g = demo.getGraph().toBuilder();
-    for (int i = 0; i < g.getNodeCount(); i++) {
-      NodeProto.Builder n = g.getNodeBuilder(i);
-      if (!n.getOpType().equals("Gemm")) continue;
-      for (AttributeProto.Builder a : n.getAttributeBuilderList()) {
-        if (a.getName().equals("alpha")) a.setF(0.5f);
-        if (a.getName().equals("beta")) a.setF(3f);
-      }
-    }
+    GraphProto.Builder g = gemmsScaled(demo, 0.5f, 3f);
     Path scaled = write(demo.toBuilder().setGraph(g).build(), "alpha-beta.onnx");
     Path out = dir.resolve("alpha-beta-int8.onnx");
 
@@ -240,6 +235,55 @@ class QuantizerTest {
     assertThat(q.getGraph().getInitializerList())
         .extracting(TensorProto::getName)
         .allSatisfy(name -> assertThat(read).contains(name));
+  }
+
+  /** A bias the caller may override (also a graph input) cannot be pre-scaled by beta. */
+  @Test
+  void gemmWithBetaOnAnOverridableBiasIsSkipped() throws Exception {
+    ModelProto demo = OnnxFiles.read(model("demo"));
+    GraphProto.Builder g = gemmsScaled(demo, 1f, 3f);
+    NodeProto gemm = ops(demo, "Gemm").getFirst();
+    String bias = gemm.getInput(2);
+    TensorProto c = initializer(demo, bias);
+    g.addInput(
+        ValueInfoProto.newBuilder()
+            .setName(bias)
+            .setType(
+                TypeProto.newBuilder()
+                    .setTensorType(
+                        TypeProto.Tensor.newBuilder()
+                            .setElemType(c.getDataType())
+                            .setShape(
+                                TensorShapeProto.newBuilder()
+                                    .addDim(
+                                        TensorShapeProto.Dimension.newBuilder()
+                                            .setDimValue(c.getDims(0)))))));
+    Path overridable =
+        write(demo.toBuilder().setIrVersion(4).setGraph(g).build(), "beta-input.onnx");
+    Path out = dir.resolve("beta-input-int8.onnx");
+
+    QuantizeResult r = Quantizer.quantize(QuantizeOptions.of(overridable, out, Mode.INT8));
+
+    assertThat(r.skipped())
+        .anySatisfy(
+            k ->
+                assertThat(k.reason())
+                    .isEqualTo("bias C is also a graph input (overridable) and beta=3.0"));
+    assertThat(initializer(OnnxFiles.read(out), bias)).isEqualTo(c);
+  }
+
+  /** {@code m}'s graph with every Gemm's alpha and beta set (PyTorch writes both attributes). */
+  static GraphProto.Builder gemmsScaled(ModelProto m, float alpha, float beta) {
+    GraphProto.Builder g = m.getGraph().toBuilder();
+    for (int i = 0; i < g.getNodeCount(); i++) {
+      NodeProto.Builder n = g.getNodeBuilder(i);
+      if (!n.getOpType().equals("Gemm")) continue;
+      for (AttributeProto.Builder a : n.getAttributeBuilderList()) {
+        if (a.getName().equals("alpha")) a.setF(alpha);
+        if (a.getName().equals("beta")) a.setF(beta);
+      }
+    }
+    return g;
   }
 
   @Test
