@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
     name = "quantize",
     description = {
       "Quantize an ONNX model into a new file (the input is never modified).",
-      "int8: MatMul/Gemm weights to INT8 per output column with activations quantized at run",
+      "int8: MatMul/Gemm weights to 8 bits per output column with activations quantized at run",
       "time (DynamicQuantizeLinear + MatMulInteger), Conv weights INT8 per output channel;",
       "fp16: float initializers stored as float16, inputs and outputs stay float32.",
       "ONNX Runtime's basic optimization runs first, so weights in Constant nodes are included."
@@ -49,10 +49,10 @@ final class QuantizeCommand implements Callable<Integer> {
       names = "--weights",
       paramLabel = "u8|s8|s7",
       description =
-          "int8: how MatMul weights are stored. u8 (default): the same results on every CPU."
-              + " s8: faster on CPUs with VNNI at large batches, but on x86 CPUs without VNNI"
-              + " ONNX Runtime's kernel saturates and accuracy drops. s7: 7-bit (reduce_range),"
-              + " never saturates, less precise.")
+          "int8: how MatMul weights are stored. u8 (default): ONNX Runtime's integer products"
+              + " are exact on every CPU. s8: faster on x86 CPUs with VNNI, but on x86 CPUs"
+              + " without VNNI ONNX Runtime's kernel saturates and accuracy drops. s7: 7-bit"
+              + " (reduce_range), never saturates, less precise.")
   String weights;
 
   @Option(names = "--json", description = "Print the result as JSON.")

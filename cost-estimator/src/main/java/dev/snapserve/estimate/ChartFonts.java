@@ -29,6 +29,7 @@ final class ChartFonts {
 
   private static Font plain;
   private static Font bold;
+  private static Path dir; // the faces copied out of the jar, once per JVM
 
   /** The regular face at {@code size} points. */
   static Font plain(float size) {
@@ -48,11 +49,12 @@ final class ChartFonts {
   /** Reads both faces once per JVM; a failure is thrown again on the next chart, not cached. */
   private static synchronized void load() {
     if (bold != null) return;
-    Path dir = extract();
+    if (dir == null) dir = extract();
     Font[] faces;
     try {
       faces = read(dir);
-    } catch (Exception | Error first) { // AWT's font system did not start (see above)
+    } catch (Exception | Error first) { // AWT's font system did not start (see above); it may
+      // say so as an IOException ("Problem reading font data."), so that is retried too
       if (first instanceof VirtualMachineError e) throw e; // out of memory is not about fonts
       if (System.getProperty("sun.awt.fontconfig") != null) throw failed(first);
       try {

@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param mode {@link Mode#INT8} or {@link Mode#FP16}
  * @param force replace an existing {@code output} (default false)
  * @param weights int8 only: how MatMul/Gemm weights are stored for ONNX Runtime's integer GEMM
- *     (default {@link Weights#U8}, the same results on every CPU)
+ *     (default {@link Weights#U8}, whose integer products are exact on every CPU)
  * @param progress where progress goes (default {@link Progress#NONE})
  */
 public record QuantizeOptions(
@@ -45,10 +45,11 @@ public record QuantizeOptions(
   public enum Weights {
     /**
      * Unsigned, zero point 128: the same values as {@link #S8}, computed exactly on every CPU by
-     * ONNX Runtime's uint8 x uint8 kernels; slower than S8 on VNNI CPUs at large batches.
+     * ONNX Runtime's uint8 x uint8 kernels; slower than S8 on x86 CPUs with VNNI (measured:
+     * 14-38%).
      */
     U8,
-    /** Signed 8-bit: fastest on VNNI and ARM CPUs; saturates on x86 CPUs without VNNI. */
+    /** Signed 8-bit: fastest on x86 CPUs with VNNI; saturates on x86 CPUs without VNNI. */
     S8,
     /** Signed 7-bit ([-63, 63], ONNX Runtime's reduce_range): cannot saturate, less precise. */
     S7;

@@ -37,8 +37,8 @@ public final class Quantizer {
   static String weightsNote(Weights weights) {
     return switch (weights) {
       case U8 ->
-          "MatMul weights as uint8 with zero point 128 (--weights u8): the same results on every"
-              + " CPU; --weights s8 is faster on CPUs with VNNI at large batches";
+          "MatMul weights as uint8 with zero point 128 (--weights u8): ONNX Runtime's integer"
+              + " products are exact on every CPU; --weights s8 is faster on x86 CPUs with VNNI";
       case S8 ->
           "MatMul weights as int8 (--weights s8): on x86 CPUs without VNNI, ONNX Runtime's u8 x s8"
               + " kernel saturates and accuracy drops; verify on the CPU that will serve";

@@ -48,8 +48,14 @@ enum Isolation {
   private static final String MOUNTS =
       "mount --rbind /proc \"$0/proc\" && mount --rbind /dev \"$0/dev\"";
 
-  /** An absolute path at the start of a value or after {@code =} or {@code :} (not {@code //}). */
-  private static final Pattern ABSOLUTE = Pattern.compile("(^|[=:])(/(?!/)[^:=]*)");
+  /**
+   * An absolute path at the start of a value or after {@code =}, {@code :} or a space (not {@code
+   * //}).
+   */
+  private static final Pattern ABSOLUTE = Pattern.compile("(^|[=:\\s])(/(?!/)[^:=\\s]*)");
+
+  /** The host's, in every mode: the chroot modes bind-mount them into the root. */
+  private static final Pattern HOST_FILESYSTEMS = Pattern.compile("/(proc|dev|sys)(/.*)?");
 
   private static Isolation chosen;
 
@@ -132,6 +138,7 @@ enum Isolation {
     return m.replaceAll(
         r -> {
           String path = r.group(2);
+          if (HOST_FILESYSTEMS.matcher(path).matches()) return Matcher.quoteReplacement(r.group());
           if (!Files.exists(root.resolve(path.substring(1)), LinkOption.NOFOLLOW_LINKS)) {
             throw new AssertionError(
                 "'" + value + "' names " + path + ", which is not in the image's root " + root);

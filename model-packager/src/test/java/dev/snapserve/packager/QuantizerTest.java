@@ -25,9 +25,11 @@ import dev.snapserve.packager.internal.onnx.OnnxProto.ValueInfoProto;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -230,7 +232,7 @@ class QuantizerTest {
     assertThat(maxAbsDiff(run(model("demo"), rows), int8)).isGreaterThan(0.5); // alpha counted
     // the biases beta scaled into new initializers are not kept as well
     ModelProto q = OnnxFiles.read(out);
-    java.util.Set<String> read = new java.util.HashSet<>();
+    Set<String> read = new HashSet<>();
     q.getGraph().getNodeList().forEach(n -> read.addAll(n.getInputList()));
     assertThat(q.getGraph().getInitializerList())
         .extracting(TensorProto::getName)
