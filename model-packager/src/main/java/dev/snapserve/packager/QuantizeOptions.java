@@ -37,10 +37,10 @@ public record QuantizeOptions(
 
   /**
    * INT8 weights as ONNX Runtime's MatMulInteger reads them. Activations are uint8 at run time, and
-   * on x86 CPUs without VNNI (AVX2, and AVX-512 before Cascade Lake) its uint8 x int8 kernel adds
-   * pairs of products in 16 bits, which saturate: a model verified on a VNNI machine then loses
-   * accuracy on such a CPU (measured under QEMU's Haswell model: digitsformer's top-1 agreement
-   * with float drops from 99.7% to 97.5%).
+   * on x86 CPUs without VNNI (AVX2; likely AVX-512 before Cascade Lake too) its uint8 x int8 kernel
+   * adds pairs of products in 16 bits, which saturate: a model verified on a VNNI machine then
+   * loses accuracy on such a CPU (measured under QEMU's Haswell model: digitsformer's top-1
+   * agreement with float drops from 99.7% to 97.5%).
    */
   public enum Weights {
     /**
