@@ -37,6 +37,20 @@ class LambdaArtifactsTest {
   }
 
   /** {@link TestZips#packagerZip} of the example spec's {@code digits@version}. */
+  /** Builds each missing version's zip as the packager would name it, noting "ref arch". */
+  static LambdaArtifacts.VersionPackager recordingPackager(List<String> built) {
+    return (v, arch, out) -> {
+      built.add(v.ref() + " " + arch.id());
+      Path zip = out.resolve(LambdaArtifacts.packagedName(v, fn));
+      try {
+        packagerZip(zip, v.version(), "jar-bytes");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return zip;
+    };
+  }
+
   static void packagerZip(Path zip, String version, String runtimeJar) throws IOException {
     TestZips.packagerZip(
         zip, version, runtimeJar, TestZips.sourceSha256(spec.models().get("digits").get(version)));
@@ -101,18 +115,7 @@ class LambdaArtifactsTest {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     Path merged =
         LambdaArtifacts.packaged(
-                dist,
-                (v, arch, out) -> {
-                  built.add(v.ref() + " " + arch.id());
-                  Path zip = out.resolve(LambdaArtifacts.packagedName(v, fn));
-                  try {
-                    packagerZip(zip, v.version(), "jar-bytes");
-                  } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                  }
-                  return zip;
-                },
-                new PrintStream(log, true, StandardCharsets.UTF_8))
+                dist, recordingPackager(built), new PrintStream(log, true, StandardCharsets.UTF_8))
             .zip(spec, fn, versions);
     assertThat(built).containsExactly("digits@2 arm64", "digits@3 arm64");
     assertThat(log.toString(StandardCharsets.UTF_8))
@@ -142,20 +145,9 @@ class LambdaArtifactsTest {
     List<String> built = new ArrayList<>();
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     LambdaArtifacts.packaged(
-            dist,
-            (v, arch, out) -> {
-              built.add(v.ref().toString());
-              Path zip = out.resolve(LambdaArtifacts.packagedName(v, fn));
-              try {
-                packagerZip(zip, v.version(), "jar-bytes");
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
-              }
-              return zip;
-            },
-            new PrintStream(log, true, StandardCharsets.UTF_8))
+            dist, recordingPackager(built), new PrintStream(log, true, StandardCharsets.UTF_8))
         .zip(spec, fn, versions);
-    assertThat(built).containsExactly("digits@2");
+    assertThat(built).containsExactly("digits@2 arm64");
     assertThat(log.toString(StandardCharsets.UTF_8))
         .contains("(the zip there was built from another model)");
   }
