@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
@@ -60,24 +59,20 @@ class GcfDirectoryIT {
       jvmArgs.add("-Donnxruntime.native.path=" + hostNatives(source, host));
     }
     int port = freeLoopbackPort();
+    jvmArgs.addAll(
+        List.of(
+            "-jar",
+            invoker.getFirst().toString(),
+            "--classpath",
+            source.resolve("snapserve-gcp-functions.jar").toString(),
+            "--target",
+            packed.entryPoint(),
+            "--port",
+            Integer.toString(port)));
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     try (ChildJvm jvm =
         ChildJvm.start(
-            source,
-            Path.of("target", "gcf-invoker.log").toAbsolutePath(),
-            Map.of(),
-            Stream.concat(
-                    jvmArgs.stream(),
-                    Stream.of(
-                        "-jar",
-                        invoker.getFirst().toString(),
-                        "--classpath",
-                        source.resolve("snapserve-gcp-functions.jar").toString(),
-                        "--target",
-                        packed.entryPoint(),
-                        "--port",
-                        Integer.toString(port)))
-                .toList())) {
+            source, Path.of("target", "gcf-invoker.log").toAbsolutePath(), Map.of(), jvmArgs)) {
       awaitReady(jvm, http, port);
       JsonNode heldOut = Fixtures.golden("digits-heldout.json");
       JsonNode row = heldOut.get("inputs").get("pixels").get(ROW);
