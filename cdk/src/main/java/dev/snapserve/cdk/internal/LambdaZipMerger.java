@@ -2,6 +2,7 @@ package dev.snapserve.cdk.internal;
 
 import dev.snapserve.cdk.LambdaArtifactException;
 import dev.snapserve.packager.internal.LambdaZip;
+import dev.snapserve.packager.internal.SafeUnzip;
 import dev.snapserve.spec.ModelVersion;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,11 +57,11 @@ public final class LambdaZipMerger {
           ZipEntry z = it.nextElement();
           String name = z.getName();
           if (z.isDirectory()) continue;
-          // zip-slip: absolute names and '..' segments (a name like lib/a..b.jar is fine)
-          if (name.startsWith("/")
-              || name.contains("\\")
-              || Arrays.asList(name.split("/")).contains("..")) {
-            throw new LambdaArtifactException(e.getValue() + ": unsafe entry name '" + name + "'");
+          // zip-slip, by the packager's rule; and, as before, no backslash in a name at all
+          String unsafe = name.contains("\\") ? "backslash" : SafeUnzip.unsafeReason(name);
+          if (unsafe != null) {
+            throw new LambdaArtifactException(
+                e.getValue() + ": unsafe entry name '" + name + "' (" + unsafe + ")");
           }
           if (name.startsWith(BUNDLE)) {
             hasBundle = true;
