@@ -3,6 +3,7 @@ package dev.snapserve.cdk;
 import dev.snapserve.cdk.internal.Nag;
 import dev.snapserve.functions.internal.RoutesSyntax;
 import dev.snapserve.packager.internal.LambdaZip;
+import dev.snapserve.spec.Target;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -186,13 +187,13 @@ public final class InferenceFunction extends Construct {
         throw new IllegalArgumentException("routes: duplicate apiVersion " + r.apiVersion());
       }
     }
-    range("memorySizeMiB", p.memorySizeMiB(), 128, 10_240);
+    range("memorySizeMiB", p.memorySizeMiB(), Target.MIN_MEMORY_MIB, Target.MAX_MEMORY_MIB);
     range("timeoutSeconds", p.timeoutSeconds(), 1, 900);
     range(
         "ephemeralStorageMiB",
         p.ephemeralStorageMiB(),
-        512,
-        p.snapStart() ? SNAP_START_MAX_EPHEMERAL_MIB : 10_240);
+        Target.MIN_EPHEMERAL_MIB,
+        p.snapStart() ? SNAP_START_MAX_EPHEMERAL_MIB : Target.MAX_EPHEMERAL_MIB);
     if (p.snapStart() && p.provisionedConcurrentExecutions() != null) {
       throw new IllegalArgumentException(
           "provisionedConcurrentExecutions: Lambda does not allow provisioned concurrency with"

@@ -2,7 +2,9 @@ package dev.snapserve.cdk;
 
 import dev.snapserve.cdk.internal.SageMakerMetrics;
 import dev.snapserve.cdk.internal.SageMakerModels;
+import dev.snapserve.spec.Target;
 import java.util.List;
+import java.util.stream.Collectors;
 import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.sagemaker.CfnEndpoint;
@@ -24,9 +26,14 @@ public final class ServerlessEndpoint extends Construct {
   public ServerlessEndpoint(Construct scope, String id, ServerlessEndpointProps props) {
     super(scope, id);
     int mem = props.memorySizeMiB();
-    if (mem < 1024 || mem > 6144 || mem % 1024 != 0) {
+    if (!Target.SERVERLESS_MEMORY_MIB.contains(mem)) {
       throw new IllegalArgumentException(
-          "memorySizeMiB must be one of 1024, 2048, 3072, 4096, 5120, 6144, got " + mem);
+          "memorySizeMiB must be one of "
+              + Target.SERVERLESS_MEMORY_MIB.stream()
+                  .map(String::valueOf)
+                  .collect(Collectors.joining(", "))
+              + ", got "
+              + mem);
     }
     if (props.maxConcurrency() < 1 || props.maxConcurrency() > 200) {
       throw new IllegalArgumentException(
