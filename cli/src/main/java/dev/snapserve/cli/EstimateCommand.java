@@ -439,6 +439,9 @@ final class EstimateCommand implements Callable<Integer> {
         "across a traffic range, with the break-even points listed and drawn (--chart out.png|svg)."
       })
   static final class CompareCmd implements Callable<Integer> {
+    private static final int CHART_WIDTH = 1000;
+    private static final int CHART_HEIGHT = 600;
+
     @ParentCommand EstimateCommand parent;
 
     @Option(names = "--spec", required = true, description = "The deployment spec.")
@@ -485,9 +488,11 @@ final class EstimateCommand implements Callable<Integer> {
             "--format '" + format + "' is not one of table, html (for estimate compare)");
       }
       Comparison c = Comparison.of(DeploymentSpec.load(spec), from, to, points);
-      // the page (with its chart) is built once for stdout and --html alike
-      String page =
-          format.equals("html") || html != null ? EstimateReport.html(c, 1000, 600) : null;
+      boolean pageWanted = format.equals("html") || html != null;
+      // the PNG is drawn once for the page and --chart alike, the page once for stdout and --html
+      byte[] png =
+          pageWanted || "png".equals(chartType) ? c.chartPng(CHART_WIDTH, CHART_HEIGHT) : null;
+      String page = pageWanted ? EstimateReport.html(c, png, CHART_WIDTH, CHART_HEIGHT) : null;
       parent.out.print(format.equals("html") ? page : c.table());
       // with the page on stdout, "wrote" lines go to stderr so `> report.html` stays one page
       PrintStream status = format.equals("html") ? parent.err : parent.out;
@@ -499,8 +504,8 @@ final class EstimateCommand implements Callable<Integer> {
       if (chart != null) {
         byte[] bytes =
             chartType.equals("svg")
-                ? c.chartSvg(1000, 600).getBytes(StandardCharsets.UTF_8)
-                : c.chartPng(1000, 600);
+                ? c.chartSvg(CHART_WIDTH, CHART_HEIGHT).getBytes(StandardCharsets.UTF_8)
+                : png;
         AtomicFiles.checkNotInput(chart, spec);
         AtomicFiles.write(chart, force, tmp -> Files.write(tmp, bytes));
         status.println("wrote " + chart);

@@ -217,7 +217,12 @@ public final class EstimateReport {
    * ({@link Comparison#chartPng}), the costs by traffic and the break-even points.
    */
   public static String html(Comparison c, int width, int height) {
-    String png = Base64.getEncoder().encodeToString(c.chartPng(width, height));
+    return html(c, c.chartPng(width, height), width, height);
+  }
+
+  /** {@link #html(Comparison, int, int)} around a chart already drawn at that size. */
+  public static String html(Comparison c, byte[] chartPng, int width, int height) {
+    String png = Base64.getEncoder().encodeToString(chartPng);
     StringBuilder b = new StringBuilder("<h1>Monthly cost by traffic</h1>\n");
     b.append("<p>")
         .append(Html.escape(c.region() + ", USD per month, uniform traffic, no free tier."))
