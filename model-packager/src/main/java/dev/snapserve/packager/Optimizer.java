@@ -9,6 +9,7 @@ import dev.snapserve.packager.internal.AtomicFiles;
 import dev.snapserve.packager.internal.OnnxFiles;
 import dev.snapserve.packager.internal.onnx.OnnxProto.ModelProto;
 import dev.snapserve.packager.internal.onnx.OnnxProto.NodeProto;
+import dev.snapserve.packager.internal.quant.Opsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
@@ -64,8 +65,11 @@ public final class Optimizer {
     return optimized(model, out, level, force).result();
   }
 
-  /** {@link #optimize}'s result and the graph it wrote, as read back (the quantizer goes on). */
-  record Optimized(Result result, ModelProto graph) {}
+  /**
+   * {@link #optimize}'s result, the graph it wrote, as read back, and the input's ai.onnx opset
+   * (the quantizer goes on from these).
+   */
+  record Optimized(Result result, ModelProto graph, long inputOpset) {}
 
   static Optimized optimized(Path model, Path out, Level level, boolean force) {
     AtomicFiles.checkNotInput(out, model);
@@ -83,7 +87,8 @@ public final class Optimizer {
             before.getGraph().getNodeCount(),
             after.getGraph().getNodeCount(),
             customDomains(after)),
-        after);
+        after,
+        Opsets.defaultVersion(before));
   }
 
   /** Lets ONNX Runtime load the model and write back the graph it would run. */

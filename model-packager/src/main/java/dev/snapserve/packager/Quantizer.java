@@ -8,7 +8,6 @@ import dev.snapserve.packager.QuantizeOptions.Mode;
 import dev.snapserve.packager.QuantizeOptions.Weights;
 import dev.snapserve.packager.QuantizeResult.Skipped;
 import dev.snapserve.packager.internal.AtomicFiles;
-import dev.snapserve.packager.internal.OnnxFiles;
 import dev.snapserve.packager.internal.onnx.OnnxProto.GraphProto;
 import dev.snapserve.packager.internal.onnx.OnnxProto.ModelProto;
 import dev.snapserve.packager.internal.quant.Fp16Rewriter;
@@ -53,13 +52,14 @@ public final class Quantizer {
     Path output = options.output();
     AtomicFiles.checkNotInput(output, input);
     AtomicFiles.checkCanWrite(output, options.force());
-    // read first, so a file that is not ONNX fails here rather than inside ONNX Runtime; only the
-    // opset is kept, not the whole graph
-    long opsetBefore = Opsets.defaultVersion(OnnxFiles.read(input));
     List<String> notes = new ArrayList<>();
     ModelProto model;
     try (Progress.Task task = options.progress().begin("quantize " + input, 3, "steps")) {
-      model = optimizeBasic(input);
+      // the optimizer reads the input first, so a file that is not ONNX fails there rather than
+      // inside ONNX Runtime
+      Optimizer.Optimized basic = optimizeBasic(input);
+      long opsetBefore = basic.inputOpset();
+      model = basic.graph();
       notes.add(BASIC_NOTE);
       task.stepTo(1);
       GraphProto graph = model.getGraph();
@@ -116,12 +116,12 @@ public final class Quantizer {
   }
 
   /** The graph ONNX Runtime runs at basic level, read back from a scratch file. */
-  private static ModelProto optimizeBasic(Path input) {
+  private static Optimizer.Optimized optimizeBasic(Path input) {
     Path dir = null;
     try {
       dir = Files.createTempDirectory("snapserve-quantize");
       Path basic = dir.resolve("basic.onnx");
-      return Optimizer.optimized(input, basic, Optimizer.Level.BASIC, false).graph();
+      return Optimizer.optimized(input, basic, Optimizer.Level.BASIC, false);
     } catch (IOException e) {
       throw new PackagerException("cannot create a scratch directory: " + e.getMessage(), e);
     } finally {
