@@ -237,8 +237,16 @@ public final class Publisher {
     }
   }
 
-  /** What to upload: files under a root, in order (the manifest of a bundle last). */
-  private record Plan(String name, String version, Path root, List<Path> files) {}
+  /**
+   * What to upload: files under a root, in order (the manifest of a bundle last), under a name and
+   * version that are each one key segment.
+   */
+  private record Plan(String name, String version, Path root, List<Path> files) {
+    Plan {
+      checkSegment("name", name);
+      checkSegment("version", version);
+    }
+  }
 
   private static Plan plan(Path source, Options options) {
     if (Files.isDirectory(source)) {
@@ -251,8 +259,6 @@ public final class Publisher {
       List<Path> files = bundleFiles(source);
       String name = or(options.name(), m.name());
       String version = or(options.version(), m.version());
-      checkSegment("name", name);
-      checkSegment("version", version);
       return new Plan(name, version, source, files);
     }
     if (!Files.isRegularFile(source)) {
@@ -275,8 +281,6 @@ public final class Publisher {
       throw new PackagerException(
           source + " holds no snapserve manifest.json; pass --name and --version");
     }
-    checkSegment("name", name);
-    checkSegment("version", version);
     return new Plan(name, version, source.toAbsolutePath().getParent(), List.of(source));
   }
 
