@@ -73,7 +73,9 @@ public record SpecUsage(
       throw new EstimateException(
           "cannot read usage file " + file + ": " + firstLine(e.getMessage()));
     }
-    if (root == null || root.isNull() || root.isMissingNode()) return withSource(NONE, file);
+    if (root == null || root.isNull() || root.isMissingNode()) {
+      root = YAML.createObjectNode(); // an empty file sets nothing, and says so
+    }
     if (!root.isObject()) {
       throw new EstimateException(
           file + ": a usage file is a map of " + String.join(", ", new TreeSet<>(KEYS)));
@@ -175,17 +177,6 @@ public record SpecUsage(
     return parts.isEmpty()
         ? "usage file " + source + " sets nothing; the spec's traffic profile is used"
         : "usage file " + source + " overrides the spec's " + String.join(", ", parts);
-  }
-
-  private static SpecUsage withSource(SpecUsage u, Path file) {
-    return new SpecUsage(
-        file,
-        u.requestsPerMonth,
-        u.requestsPerHour,
-        u.requestBytes,
-        u.responseBytes,
-        u.durationMs,
-        u.durationMsByTarget);
   }
 
   private static void checkKeys(Path file, String prefix, JsonNode node, Set<String> allowed) {
