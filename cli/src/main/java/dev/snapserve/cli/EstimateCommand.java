@@ -103,7 +103,7 @@ final class EstimateCommand implements Callable<Integer> {
     }
     if (template == null) {
       for (String o : List.of("--region", "--sync-usage")) {
-        if (command.commandLine().getParseResult().hasMatchedOption(o)) {
+        if (given(command, o)) {
           throw new IllegalArgumentException(
               o + " is for --template (a spec names its region, and has no usage stub)");
         }
@@ -121,12 +121,7 @@ final class EstimateCommand implements Callable<Integer> {
         catalog == null
             ? SpecEstimator.estimate(s, u)
             : SpecEstimator.estimate(s, u, PriceCatalog.read(catalog));
-    output.print(
-        out,
-        e,
-        java.util.stream.Stream.of(spec, usage, catalog)
-            .filter(java.util.Objects::nonNull)
-            .toArray(Path[]::new));
+    output.print(out, e, spec, usage, catalog);
     s.budgetMonthlyUsd()
         .ifPresent(
             budget -> {
@@ -139,6 +134,11 @@ final class EstimateCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Whether {@code option} was given on the command line (not just defaulted). */
+  static boolean given(CommandSpec command, String option) {
+    return command.commandLine().getParseResult().hasMatchedOption(option);
+  }
+
   private int priceTemplate() {
     if (!Files.isRegularFile(template)) {
       throw new IllegalArgumentException(
@@ -147,7 +147,7 @@ final class EstimateCommand implements Callable<Integer> {
     JsonNode t = TemplateEstimator.readTemplate(template);
     if (syncUsage != null) {
       String stub = TemplateEstimator.usageStub(t);
-      AtomicFiles.checkNotInput(syncUsage, template);
+      AtomicFiles.checkNotInput(syncUsage, template, usage);
       AtomicFiles.write(
           syncUsage, output.force, tmp -> Files.writeString(tmp, stub, StandardCharsets.UTF_8));
       out.println("wrote " + syncUsage);
@@ -159,7 +159,7 @@ final class EstimateCommand implements Callable<Integer> {
     e.assumptions().stream()
         .filter(a -> a.startsWith("WARNING"))
         .forEach(a -> err.println("snapserve: " + a));
-    output.print(out, e, template);
+    output.print(out, e, template, usage);
     return 0;
   }
 
@@ -179,6 +179,7 @@ final class EstimateCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Replace an existing -o FILE.")
     boolean force;
 
+    /** Prints or writes {@code e}; {@code -o} may not name one of {@code inputs} (null: absent). */
     void print(PrintStream out, Estimate e, Path... inputs) {
       String text = EstimateReport.render(e, EstimateReport.Format.parse(format));
       if (file == null) {
@@ -229,11 +230,6 @@ final class EstimateCommand implements Callable<Integer> {
 
     abstract void price(Estimator est);
 
-    /** Whether {@code option} was given on the command line (not just defaulted). */
-    boolean given(String option) {
-      return command.commandLine().getParseResult().hasMatchedOption(option);
-    }
-
     @Override
     public Integer call() {
       Estimator est =
@@ -241,7 +237,7 @@ final class EstimateCommand implements Callable<Integer> {
       price(est);
       if (transferOutGb != 0) est.dataTransferOut(transferOutGb, freeTier);
       if (logsGb != 0) est.logs(logsGb, freeTier);
-      output.print(parent.out, est.estimate());
+      output.print(parent.out, est.estimate(), catalog);
       return 0;
     }
   }
@@ -315,7 +311,7 @@ final class EstimateCommand implements Callable<Integer> {
       if (provisionedConcurrency == 0) {
         for (String o :
             List.of("--provisioned-hours", "--provisioned-requests", "--provisioned-duration-ms")) {
-          if (given(o)) {
+          if (given(command, o)) {
             throw new IllegalArgumentException(o + " needs --provisioned-concurrency N");
           }
         }
@@ -329,7 +325,7 @@ final class EstimateCommand implements Callable<Integer> {
       }
       if (!snapStart) {
         for (String o : List.of("--runtime", "--restores", "--snapstart-hours")) {
-          if (given(o)) throw new IllegalArgumentException(o + " needs --snapstart");
+          if (given(command, o)) throw new IllegalArgumentException(o + " needs --snapstart");
         }
       } else {
         u = u.withSnapStart(runtime, restores, snapStartHours);
@@ -422,7 +418,7 @@ final class EstimateCommand implements Callable<Integer> {
 
     @Override
     void price(Estimator est) {
-      if (given("--transfer-out-gb") || given("--logs-gb")) {
+      if (given(command, "--transfer-out-gb") || given(command, "--logs-gb")) {
         throw new IllegalArgumentException(
             "--transfer-out-gb and --logs-gb price AWS services; a Cloud Function's egress is"
                 + " --egress-kb (per invocation), and Cloud Logging is not priced");

@@ -148,6 +148,44 @@ class EstimateCommandTest extends CliRun {
     assertThat(j.get("date").asText()).matches("\\d{4}-\\d{2}-\\d{2}");
   }
 
+  /** -o never replaces an input, --force or not: not the usage file, not the catalog. */
+  @Test
+  void theReportNeverOverwritesAnInput(@TempDir Path dir) throws Exception {
+    Path usage = Files.writeString(dir.resolve("usage.yaml"), "durationMs: 20\n");
+    assertThat(
+            run(
+                "estimate",
+                "--spec",
+                SPEC,
+                "--usage",
+                usage.toString(),
+                "-o",
+                usage.toString(),
+                "--force"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("is the input file");
+    assertThat(usage).hasContent("durationMs: 20\n");
+
+    assertThat(run("prices", "show", "--region", "us-east-1")).isZero();
+    Path catalog = Files.writeString(dir.resolve("catalog.json"), out.toString());
+    String before = Files.readString(catalog);
+    err.reset();
+    assertThat(
+            run(
+                "estimate",
+                "lambda",
+                "--memory-mib",
+                "128",
+                "--catalog",
+                catalog.toString(),
+                "-o",
+                catalog.toString(),
+                "--force"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("is the input file");
+    assertThat(catalog).hasContent(before);
+  }
+
   @Test
   void unknownRegionListsTheKnownOnes() {
     assertThat(run("estimate", "lambda", "--memory-mib", "128", "--region", "ap-south-9"))

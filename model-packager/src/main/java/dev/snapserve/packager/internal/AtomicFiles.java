@@ -22,11 +22,14 @@ public final class AtomicFiles {
     void writeTo(Path tmp) throws IOException;
   }
 
-  /** Fails when {@code out} is one of the {@code inputs} (same file, after resolving links). */
+  /**
+   * Fails when {@code out} is one of the {@code inputs} (same file, after resolving links); a null
+   * input is one that was not given.
+   */
   public static void checkNotInput(Path out, Path... inputs) {
     Path target = normalize(out);
     for (Path in : inputs) {
-      if (target.equals(normalize(in))) {
+      if (in != null && target.equals(normalize(in))) {
         throw new PackagerException(
             "output "
                 + out
