@@ -140,10 +140,6 @@ final class EstimateCommand implements Callable<Integer> {
   }
 
   private int priceTemplate() {
-    if (!Files.isRegularFile(template)) {
-      throw new IllegalArgumentException(
-          "--template " + template + (Files.exists(template) ? ": not a file" : ": no such file"));
-    }
     JsonNode t = TemplateEstimator.readTemplate(template);
     if (syncUsage != null) {
       String stub = TemplateEstimator.usageStub(t);

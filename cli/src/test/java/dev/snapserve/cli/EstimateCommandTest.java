@@ -186,6 +186,29 @@ class EstimateCommandTest extends CliRun {
     assertThat(catalog).hasContent(before);
   }
 
+  /** A missing input file is named as what it was for, in one line. */
+  @Test
+  void missingInputFilesAreNamed(@TempDir Path dir) {
+    String missing = dir.resolve("missing.yaml").toString();
+    String[][] cases = {
+      {"estimate", "--spec", SPEC, "--usage", missing},
+      {"estimate", "lambda", "--memory-mib", "128", "--catalog", missing},
+      {"estimate", "--template", missing},
+      {"estimate", "--template", dir.toString()}
+    };
+    String[] expected = {
+      "snapserve: usage file " + missing + ": no such file",
+      "snapserve: price catalog " + missing + ": no such file",
+      "snapserve: template " + missing + ": no such file",
+      "snapserve: template " + dir + ": not a file"
+    };
+    for (int i = 0; i < cases.length; i++) {
+      err.reset();
+      assertThat(run(cases[i])).as(String.join(" ", cases[i])).isEqualTo(2);
+      assertThat(err.toString().strip()).isEqualTo(expected[i]);
+    }
+  }
+
   @Test
   void unknownRegionListsTheKnownOnes() {
     assertThat(run("estimate", "lambda", "--memory-mib", "128", "--region", "ap-south-9"))

@@ -2,6 +2,7 @@ package dev.snapserve.estimate;
 
 import static dev.snapserve.estimate.internal.Mappers.JSON;
 import static dev.snapserve.estimate.internal.Mappers.firstLine;
+import static dev.snapserve.estimate.internal.Mappers.readText;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -58,9 +59,10 @@ public final class PriceCatalog {
    * {@link EstimateException} naming the file when it is not JSON or lacks a section.
    */
   public static PriceCatalog read(Path file) {
+    String text = readText(file, "price catalog");
     JsonNode root;
     try {
-      root = JSON.readTree(file.toFile());
+      root = JSON.readTree(text);
     } catch (IOException e) {
       throw new EstimateException(
           "cannot read price catalog " + file + ": " + firstLine(e.getMessage()));

@@ -2,12 +2,12 @@ package dev.snapserve.estimate;
 
 import static dev.snapserve.estimate.internal.Mappers.YAML;
 import static dev.snapserve.estimate.internal.Mappers.firstLine;
+import static dev.snapserve.estimate.internal.Mappers.readText;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.snapserve.spec.DeploymentSpec;
 import dev.snapserve.spec.Traffic;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,9 +66,10 @@ public record SpecUsage(
 
   /** Reads and checks a usage file: unknown keys and negative or non-numeric values are errors. */
   public static SpecUsage read(Path file) {
+    String text = readText(file, "usage file");
     JsonNode root;
     try {
-      root = YAML.readTree(Files.readString(file));
+      root = YAML.readTree(text);
     } catch (IOException e) {
       throw new EstimateException(
           "cannot read usage file " + file + ": " + firstLine(e.getMessage()));

@@ -3,13 +3,13 @@ package dev.snapserve.estimate;
 import static dev.snapserve.estimate.internal.Mappers.JSON;
 import static dev.snapserve.estimate.internal.Mappers.YAML;
 import static dev.snapserve.estimate.internal.Mappers.firstLine;
+import static dev.snapserve.estimate.internal.Mappers.readText;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.snapserve.estimate.Estimator.ApiType;
 import dev.snapserve.spec.Target.Architecture;
 import dev.snapserve.spec.Traffic;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -54,9 +54,10 @@ public final class TemplateEstimator {
 
   /** Reads a template file; anything but a CloudFormation JSON document is an error. */
   public static JsonNode readTemplate(Path file) {
+    String text = readText(file, "template");
     JsonNode t;
     try {
-      t = JSON.readTree(Files.readString(file));
+      t = JSON.readTree(text);
     } catch (IOException e) {
       throw new EstimateException(
           file + " is not a CloudFormation JSON template: " + firstLine(e.getMessage()));
@@ -70,9 +71,10 @@ public final class TemplateEstimator {
 
   /** Reads a usage file (YAML or JSON): logical id to {field: number}. */
   public static Map<String, Map<String, Double>> readUsage(Path file) {
+    String text = readText(file, "usage file");
     JsonNode root;
     try {
-      root = YAML.readTree(Files.readString(file));
+      root = YAML.readTree(text);
     } catch (IOException e) {
       throw new EstimateException(
           "cannot read usage file " + file + ": " + firstLine(e.getMessage()));
