@@ -139,10 +139,7 @@ public record SpecUsage(
         requestsPerMonth.isPresent() ? Optional.empty() : t.requestsPerHour();
     if (requestsPerHour.isPresent()) {
       perHour = requestsPerHour;
-      perMonth =
-          requestsPerHour.get().stream().mapToDouble(Double::doubleValue).sum()
-              * Traffic.HOURS_PER_MONTH
-              / 24;
+      perMonth = Traffic.perMonth(requestsPerHour.get());
     }
     return new Traffic(
         perMonth,

@@ -20,4 +20,9 @@ public record Traffic(
   public static final double HOURS_PER_MONTH = 730;
 
   public static final Traffic NONE = new Traffic(0, Optional.empty(), 0, 0, 0);
+
+  /** The requests of a month whose every day has these 24 hourly counts. */
+  public static double perMonth(List<Double> requestsPerHour) {
+    return requestsPerHour.stream().mapToDouble(Double::doubleValue).sum() * HOURS_PER_MONTH / 24;
+  }
 }

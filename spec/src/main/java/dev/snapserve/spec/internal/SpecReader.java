@@ -471,8 +471,7 @@ public final class SpecReader {
             .error("must have 24 values (hours 0-23), got " + hours.size());
       List<Double> values = hours.stream().map(h -> h.numberIn(0, 1e12)).toList();
       perHour = Optional.of(values);
-      perMonth =
-          values.stream().mapToDouble(Double::doubleValue).sum() * Traffic.HOURS_PER_MONTH / 24;
+      perMonth = Traffic.perMonth(values);
     } else {
       perMonth = t.get("requestsPerMonth").numberIn(0, 1e15);
     }
