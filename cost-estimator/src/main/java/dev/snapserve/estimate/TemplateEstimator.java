@@ -200,14 +200,22 @@ public final class TemplateEstimator {
           "AWS::ApplicationAutoScaling::ScalableTarget",
           "AWS::ApplicationAutoScaling::ScalingPolicy");
 
-  /** The types whose usage entry is read. */
-  private static final Set<String> USAGE_TYPES =
-      Set.of(
+  /**
+   * The types whose usage entry is read, and the fields {@code --sync-usage} writes for them (a
+   * function with provisioned concurrency also gets {@code spilloverRequestsPerMonth}).
+   */
+  private static final Map<String, List<String>> FIELDS_BY_TYPE =
+      Map.of(
           "AWS::Lambda::Function",
+          List.of("requestsPerMonth", "durationMs", "snapStartRestores"),
           "AWS::ApiGatewayV2::Api",
+          List.of("requestsPerMonth", "requestBytes", "responseBytes"),
           "AWS::ApiGateway::RestApi",
+          List.of("requestsPerMonth", "requestBytes", "responseBytes"),
           "AWS::SageMaker::EndpointConfig",
-          "AWS::Logs::LogGroup");
+          List.of("requestsPerMonth", "durationMs", "requestBytes", "responseBytes"),
+          "AWS::Logs::LogGroup",
+          List.of("ingestionGb"));
 
   /**
    * The template's resources; each must be an object with a string Type. {@code Fn::ForEach} blocks
@@ -269,22 +277,15 @@ public final class TemplateEstimator {
       return;
     }
     String type = resources.path(id).path("Type").asText();
-    if (USAGE_TYPES.contains(type)) return;
-    JsonNode props = resources.path(id).path("Properties");
+    if (FIELDS_BY_TYPE.containsKey(type)) return;
+    String carrier = carrierOf(resources, type, resources.path(id).path("Properties"));
     String owner =
         switch (type) {
-          case "AWS::Lambda::Alias", "AWS::Lambda::Version" -> {
-            String fn = functionOf(resources, props);
-            yield fn == null ? "its function's entry" : "its function's entry '" + fn + "'";
-          }
-          case "AWS::SageMaker::Endpoint" -> {
-            String config = referencedId(props.path("EndpointConfigName"));
-            yield config == null
-                ? "its endpoint config's entry"
-                : "its endpoint config's entry '" + config + "'";
-          }
+          case "AWS::Lambda::Alias", "AWS::Lambda::Version" -> "its function's entry";
+          case "AWS::SageMaker::Endpoint" -> "its endpoint config's entry";
           default -> null;
         };
+    if (owner != null && carrier != null) owner += " '" + carrier + "'";
     est.assume(
         "WARNING usage for '"
             + id
@@ -303,6 +304,18 @@ public final class TemplateEstimator {
     if (att.isArray() && att.path(0).isTextual()) return att.get(0).asText();
     if (att.isTextual()) return att.asText().split("\\.", 2)[0];
     return null;
+  }
+
+  /**
+   * The logical id of the resource whose usage entry carries the traffic of a resource of {@code
+   * type} that has none: an alias's or version's function, an endpoint's config; or null.
+   */
+  private static String carrierOf(JsonNode resources, String type, JsonNode props) {
+    return switch (type) {
+      case "AWS::Lambda::Alias", "AWS::Lambda::Version" -> functionOf(resources, props);
+      case "AWS::SageMaker::Endpoint" -> referencedId(props.path("EndpointConfigName"));
+      default -> null;
+    };
   }
 
   /** The logical id of the function an alias or version points at, or null. */
@@ -405,18 +418,14 @@ public final class TemplateEstimator {
     double duration = u.getOrDefault("durationMs", 0.0);
     if (!u.containsKey("requestsPerMonth")) est.assume(id + ": no usage, priced at zero requests");
     int provisioned = 0;
-    for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> res = it.next();
-      String type = res.getValue().path("Type").asText();
-      JsonNode rp = res.getValue().path("Properties");
-      if (isAliasOrVersion(type) && id.equals(functionOf(resources, rp))) {
-        provisioned +=
-            p.integer(
-                res.getKey(),
-                "ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions",
-                rp.path("ProvisionedConcurrencyConfig").path("ProvisionedConcurrentExecutions"),
-                rp.has("ProvisionedConcurrencyConfig") ? null : 0);
-      }
+    for (Map.Entry<String, JsonNode> res : aliasesAndVersions(resources, id).entrySet()) {
+      JsonNode rp = res.getValue();
+      provisioned +=
+          p.integer(
+              res.getKey(),
+              "ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions",
+              rp.path("ProvisionedConcurrencyConfig").path("ProvisionedConcurrentExecutions"),
+              rp.has("ProvisionedConcurrencyConfig") ? null : 0);
     }
     double spillover = u.getOrDefault("spilloverRequestsPerMonth", 0.0);
     LambdaUsage usage =
@@ -612,32 +621,18 @@ public final class TemplateEstimator {
             r -> {
               String type = r.getValue().path("Type").asText();
               JsonNode props = r.getValue().path("Properties");
-              String fields =
-                  switch (type) {
-                    case "AWS::Lambda::Function" ->
-                        "requestsPerMonth: 0, durationMs: 0, snapStartRestores: 0"
-                            + (hasProvisioned(resources, r.getKey())
-                                ? ", spilloverRequestsPerMonth: 0"
-                                : "");
-                    case "AWS::ApiGatewayV2::Api", "AWS::ApiGateway::RestApi" ->
-                        "requestsPerMonth: 0, requestBytes: 0, responseBytes: 0";
-                    case "AWS::SageMaker::EndpointConfig" ->
-                        "requestsPerMonth: 0, durationMs: 0, requestBytes: 0, responseBytes: 0";
-                    case "AWS::Logs::LogGroup" -> "ingestionGb: 0";
-                    default -> null;
-                  };
-              String carrier =
-                  switch (type) {
-                    case "AWS::Lambda::Alias", "AWS::Lambda::Version" ->
-                        functionOf(resources, props);
-                    case "AWS::SageMaker::Endpoint" ->
-                        referencedId(props.path("EndpointConfigName"));
-                    default -> null;
-                  };
+              List<String> fields = FIELDS_BY_TYPE.get(type);
+              String carrier = carrierOf(resources, type, props);
               if (fields != null) {
+                List<String> stub = new ArrayList<>(fields);
+                if (type.equals("AWS::Lambda::Function")
+                    && aliasesAndVersions(resources, r.getKey()).values().stream()
+                        .anyMatch(rp -> rp.has("ProvisionedConcurrencyConfig"))) {
+                  stub.add("spilloverRequestsPerMonth");
+                }
                 sb.append(r.getKey())
                     .append(": {")
-                    .append(fields)
+                    .append(String.join(", ", stub.stream().map(f -> f + ": 0").toList()))
                     .append("}  # ")
                     .append(type)
                     .append('\n');
@@ -659,16 +654,17 @@ public final class TemplateEstimator {
     return type.equals("AWS::Lambda::Alias") || type.equals("AWS::Lambda::Version");
   }
 
-  /** Whether an alias or version of function {@code id} sets provisioned concurrency. */
-  private static boolean hasProvisioned(JsonNode resources, String id) {
-    for (JsonNode res : resources) {
-      String type = res.path("Type").asText();
-      if (isAliasOrVersion(type)
-          && id.equals(functionOf(resources, res.path("Properties")))
-          && !res.path("Properties").path("ProvisionedConcurrencyConfig").isMissingNode()) {
-        return true;
+  /** The aliases and versions of function {@code id}: logical id to Properties, in order. */
+  private static Map<String, JsonNode> aliasesAndVersions(JsonNode resources, String id) {
+    Map<String, JsonNode> out = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> res = it.next();
+      JsonNode rp = res.getValue().path("Properties");
+      if (isAliasOrVersion(res.getValue().path("Type").asText())
+          && id.equals(functionOf(resources, rp))) {
+        out.put(res.getKey(), rp);
       }
     }
-    return false;
+    return out;
   }
 }
