@@ -3,6 +3,7 @@ package dev.snapserve.cdk;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.snapserve.cdk.internal.LambdaZipMerger;
+import dev.snapserve.functions.ModelBundle;
 import dev.snapserve.packager.PackageRequest;
 import dev.snapserve.packager.internal.Deployable;
 import dev.snapserve.spec.DeploymentSpec;
@@ -85,8 +86,9 @@ public interface LambdaArtifacts {
       List<String> missing = new ArrayList<>();
       for (ModelVersion v : versions) {
         Path zip = v.packaged() ? v.bundle() : dist.resolve(packagedName(v, target));
-        boolean stale = !v.packaged() && Files.isRegularFile(zip) && !builtFrom(zip, v.bundle());
-        if (Files.isRegularFile(zip) && !stale) {
+        boolean exists = Files.isRegularFile(zip);
+        boolean stale = exists && !v.packaged() && !builtFrom(zip, v.bundle());
+        if (exists && !stale) {
           inputs.put(v, zip);
         } else if (!v.packaged() && packager != null) {
           log.println(
@@ -140,13 +142,13 @@ public interface LambdaArtifacts {
   private static boolean builtFrom(Path zip, Path bundleDir) {
     ObjectMapper json = new ObjectMapper();
     try (ZipFile z = new ZipFile(zip.toFile())) {
-      ZipEntry entry = z.getEntry("model/manifest.json");
+      ZipEntry entry = z.getEntry("model/" + ModelBundle.MANIFEST_FILE);
       if (entry == null) return false;
       JsonNode packaged;
       try (InputStream in = z.getInputStream(entry)) {
         packaged = json.readTree(in);
       }
-      JsonNode bundle = json.readTree(bundleDir.resolve("manifest.json").toFile());
+      JsonNode bundle = json.readTree(bundleDir.resolve(ModelBundle.MANIFEST_FILE).toFile());
       return packaged
           .path("provenance")
           .path("sourceSha256")
