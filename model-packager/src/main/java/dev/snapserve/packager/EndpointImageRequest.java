@@ -104,11 +104,6 @@ public record EndpointImageRequest(
       return jdk;
     }
 
-    /** ONNX Runtime's native directory in its jar ({@code ai/onnxruntime/native/...}). */
-    public String ortPlatform() {
-      return packageArch.onnxRuntimePlatform();
-    }
-
     /** Accepts amd64/x86_64 and arm64/aarch64. */
     public static Arch parse(String s) {
       String v = s == null ? "" : s.trim().toLowerCase(Locale.ROOT);

@@ -139,7 +139,7 @@ class EndpointImageIT {
           .filter(n -> n.startsWith("ai/onnxruntime/native/") && n.split("/").length > 4)
           .forEach(n -> platforms.add(n.split("/")[3]));
     }
-    assertThat(platforms).containsExactly(first.arch().ortPlatform());
+    assertThat(platforms).containsExactly(first.arch().packageArch().onnxRuntimePlatform());
   }
 
   @Test

@@ -93,7 +93,7 @@ final class LocalBase {
     Path ortSo = work.resolve("libonnxruntime.so");
     String resource =
         "/ai/onnxruntime/native/"
-            + EndpointImageRequest.Arch.host().ortPlatform()
+            + EndpointImageRequest.Arch.host().packageArch().onnxRuntimePlatform()
             + "/libonnxruntime.so";
     try (InputStream in = OrtEnvironment.class.getResourceAsStream(resource)) {
       Files.copy(in, ortSo);
